@@ -1,0 +1,293 @@
+package fr.civis.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The whole platform on real parts, started in dependency order, each part waited for by a health check, stopped in
+ * reverse order. One database per component; every secret from {@link Secrets}.
+ */
+public final class Platform implements AutoCloseable {
+
+    /** The databases and the roles that own them, one per component. */
+    public static final List<String> DATABASES = List.of("keycloak", "consent", "vault");
+
+    private static final Duration KEYCLOAK_START = Duration.ofMinutes(5);
+    private static final Duration SERVICE_START = Duration.ofMinutes(2);
+
+    private final PlatformSettings settings;
+    private final Secrets secrets;
+    private final Consumer<String> progress;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+
+    private Platform(PlatformSettings settings, Secrets secrets, Consumer<String> progress) {
+        this.settings = settings;
+        this.secrets = secrets;
+        this.progress = progress;
+    }
+
+    /** Starts every part; on any failure stops what had started and rethrows. */
+    public static Platform start(PlatformSettings settings, Consumer<String> progress) throws Exception {
+        Platform platform = new Platform(settings, Secrets.loadOrCreate(settings.dataDir()), progress);
+        try {
+            platform.startPostgres();
+            platform.startObjectStore();
+            platform.startMailCatcher();
+            platform.startKeycloak();
+            platform.startService("consent-service", "consent", settings.ports().consent(),
+                    settings.ports().consentManagement(), Map.of());
+            platform.startService("vault-service", "vault", settings.ports().vault(),
+                    settings.ports().vaultManagement(), Map.of("CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/"));
+            return platform;
+        } catch (Exception | Error failure) {
+            platform.close();
+            throw failure;
+        }
+    }
+
+    public PlatformSettings settings() {
+        return settings;
+    }
+
+    public Secrets secrets() {
+        return secrets;
+    }
+
+    private void startPostgres() throws IOException, SQLException {
+        progress.accept("PostgreSQL…");
+        Path logs = Files.createDirectories(settings.dataDir().resolve("logs"));
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(settings.dataDir().resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setPort(settings.ports().postgres())
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile()))
+                .start();
+        started.push(postgres);
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            for (String database : DATABASES) {
+                createDatabase(connection, database, secrets.databasePassword(database));
+            }
+        }
+    }
+
+    /** Idempotent: a second start keeps the data and only re-applies the password from the secrets file. */
+    private static void createDatabase(Connection connection, String name, String password) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            // Names are our constants and passwords are URL-safe base64: nothing to escape.
+            if (!exists(connection, "SELECT 1 FROM pg_roles WHERE rolname = ?", name)) {
+                statement.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
+            } else {
+                statement.execute("ALTER ROLE " + name + " LOGIN PASSWORD '" + password + "'");
+            }
+            if (!exists(connection, "SELECT 1 FROM pg_database WHERE datname = ?", name)) {
+                statement.execute("CREATE DATABASE " + name + " OWNER " + name + " ENCODING 'UTF8'");
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String query, String name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next();
+            }
+        }
+    }
+
+    private void startObjectStore() throws IOException, InterruptedException {
+        progress.accept("Stockage S3 (s3proxy)…");
+        Path objects = Files.createDirectories(settings.dataDir().resolve("s3"));
+        Path config = settings.dataDir().resolve("s3proxy.properties");
+        Files.deleteIfExists(config);
+        Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(config, String.join("\n",
+                "s3proxy.endpoint=" + settings.s3Url(),
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + secrets.get(Secrets.S3_ACCESS_KEY),
+                "s3proxy.credential=" + secrets.get(Secrets.S3_SECRET_KEY),
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + objects,
+                ""));
+        ManagedProcess s3 = launch("s3proxy", List.of(java, "-Xmx256m", "-jar",
+                runtime("s3proxy.jar").toString(), "--properties", config.toString()), Map.of());
+        // Any HTTP answer (403 to an unsigned request) means the server is up.
+        s3.awaitHttp(URI.create(settings.s3Url() + "/"), status -> status > 0, Duration.ofMinutes(1));
+    }
+
+    private void startMailCatcher() throws IOException, InterruptedException {
+        progress.accept("Messagerie de test (GreenMail)…");
+        var ports = settings.ports();
+        ManagedProcess mail = launch("greenmail", List.of(java, "-Xmx128m",
+                "-Dgreenmail.hostname=127.0.0.1",
+                "-Dgreenmail.smtp.port=" + ports.smtp(),
+                "-Dgreenmail.imap.port=" + ports.imap(),
+                "-Dgreenmail.api.hostname=127.0.0.1",
+                "-Dgreenmail.api.port=" + ports.mailWeb(),
+                "-Dgreenmail.auth.disabled",
+                "-jar", runtime("greenmail.jar").toString()), Map.of());
+        mail.awaitHttp(URI.create(settings.mailWebUrl() + "/api/service/readiness"), status -> status == 200,
+                Duration.ofMinutes(1));
+    }
+
+    private void startKeycloak() throws IOException, InterruptedException {
+        progress.accept("Keycloak (premier démarrage : environ une minute)…");
+        Path home = unpackKeycloak();
+        installExtensions(home);
+        var ports = settings.ports();
+        Map<String, String> env = new HashMap<>();
+        env.put("JAVA_HOME", Path.of(java).getParent().getParent().toString());
+        env.put("JAVA_OPTS_KC_HEAP", "-Xms128m -Xmx768m");
+        env.put("KC_DB", "postgres");
+        env.put("KC_DB_URL", "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/keycloak");
+        env.put("KC_DB_USERNAME", "keycloak");
+        env.put("KC_DB_PASSWORD", secrets.databasePassword("keycloak"));
+        env.put("KC_HTTP_HOST", "127.0.0.1");
+        env.put("KC_HTTP_PORT", Integer.toString(ports.keycloak()));
+        env.put("KC_HTTP_MANAGEMENT_PORT", Integer.toString(ports.keycloakManagement()));
+        env.put("KC_HEALTH_ENABLED", "true");
+        env.put("KC_METRICS_ENABLED", "true");
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.get(Secrets.KEYCLOAK_ADMIN_PASSWORD));
+        // Placeholders of the realm files (realm-config).
+        env.put("CIVIS_PORTAL_URL", settings.portalUrl());
+        env.put("CIVIS_MAIRIE_DEMO_SECRET", secrets.get(Secrets.MAIRIE_DEMO_SECRET));
+        env.put("CIVIS_SMTP_HOST", "127.0.0.1");
+        env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
+        ManagedProcess keycloak = launch("keycloak",
+                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"), env);
+        keycloak.awaitHttp(URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
+                status -> status == 200, KEYCLOAK_START);
+    }
+
+    /** The distribution zip is unpacked once per version into the build folder. */
+    private Path unpackKeycloak() throws IOException {
+        Path home = settings.keycloakHome();
+        Path zip = runtime("keycloak.zip");
+        Path marker = home.resolve(".civis-unpacked");
+        String stamp = Files.size(zip) + ":" + Files.getLastModifiedTime(zip).toMillis();
+        if (Files.exists(marker) && Files.readString(marker).equals(stamp)) {
+            return home;
+        }
+        progress.accept("  décompression de Keycloak dans " + home);
+        deleteRecursively(home);
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            for (ZipEntry entry : archive.stream().toList()) {
+                // Entries sit under keycloak-<version>/; strip that folder.
+                String name = entry.getName().substring(entry.getName().indexOf('/') + 1);
+                Path target = home.resolve(name).normalize();
+                if (name.isEmpty() || !target.startsWith(home)) {
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = archive.getInputStream(entry)) {
+                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        Files.writeString(marker, stamp);
+        return home;
+    }
+
+    /** Our providers and themes, and the realm files to import (demo accounts only in development). */
+    private void installExtensions(Path home) throws IOException {
+        Path providers = Files.createDirectories(home.resolve("providers"));
+        try (Stream<Path> ours = Files.list(runtime("providers"))) {
+            for (Path jar : ours.toList()) {
+                Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path imports = home.resolve("data/import");
+        deleteRecursively(imports);
+        Files.createDirectories(imports);
+        Files.copy(runtime("realms/civis-realm.json"), imports.resolve("civis-realm.json"));
+        if (settings.devData()) {
+            Files.copy(runtime("realms/dev/civis-users-0.json"), imports.resolve("civis-users-0.json"));
+        }
+    }
+
+    private void startService(String name, String database, int port, int managementPort, Map<String, String> extra)
+            throws IOException, InterruptedException {
+        progress.accept(name + "…");
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        env.put("SERVER_PORT", Integer.toString(port));
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
+        env.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + settings.ports().postgres() + "/" + database);
+        env.put("SPRING_DATASOURCE_USERNAME", database);
+        env.put("SPRING_DATASOURCE_PASSWORD", secrets.databasePassword(database));
+        env.put("CIVIS_SECURITY_ISSUER", settings.issuer());
+        env.putAll(settings.serviceEnv());
+        ManagedProcess service = launch(name, List.of(java, "-Xmx384m", "-jar",
+                runtime("services/" + name + ".jar").toString()), env);
+        service.awaitHttp(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"),
+                status -> status == 200, SERVICE_START);
+    }
+
+    private ManagedProcess launch(String name, List<String> command, Map<String, String> env) throws IOException {
+        ManagedProcess process = ManagedProcess.start(name, command, env, settings.dataDir(), settings.dataDir());
+        started.push(process);
+        return process;
+    }
+
+    private Path runtime(String relative) {
+        Path path = settings.runtimeDir().resolve(relative);
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path + " est introuvable : lancez d'abord la construction (./civis up la fait).");
+        }
+        return path;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Stops every part in reverse order of start; keeps going when one of them fails to stop. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                progress.accept("Arrêt incomplet d'un composant : " + e.getClass().getSimpleName());
+            }
+        }
+    }
+}

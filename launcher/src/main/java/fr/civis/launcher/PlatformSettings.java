@@ -1,0 +1,112 @@
+package fr.civis.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where the platform keeps its data, where it finds what it runs, and the ports it listens on (all on loopback).
+ *
+ * @param dataDir      databases, S3 objects, secrets and logs; kept between runs
+ * @param runtimeDir   the artifacts the build gathered (launcher/target/runtime)
+ * @param keycloakHome where the Keycloak distribution is unpacked (a build folder)
+ * @param devData      import the demo accounts; never in production
+ * @param serviceEnv   extra environment for both Spring services (tests tighten settings through it)
+ */
+public record PlatformSettings(
+        Path dataDir,
+        Path runtimeDir,
+        Path keycloakHome,
+        boolean devData,
+        Ports ports,
+        Map<String, String> serviceEnv) {
+
+    public record Ports(int postgres, int s3, int smtp, int imap, int mailWeb, int keycloak, int keycloakManagement,
+            int consent, int consentManagement, int vault, int vaultManagement) {
+
+        /** The documented defaults, each overridable by a {@code CIVIS_PORT_*} variable. */
+        static Ports from(Function<String, String> env) {
+            return new Ports(
+                    port(env, "CIVIS_PORT_POSTGRES", 5433),
+                    port(env, "CIVIS_PORT_S3", 9000),
+                    port(env, "CIVIS_PORT_SMTP", 3025),
+                    port(env, "CIVIS_PORT_IMAP", 3143),
+                    port(env, "CIVIS_PORT_MAIL_WEB", 8025),
+                    port(env, "CIVIS_PORT_KEYCLOAK", 8080),
+                    port(env, "CIVIS_PORT_KEYCLOAK_MANAGEMENT", 9080),
+                    port(env, "CIVIS_PORT_CONSENT", 8081),
+                    port(env, "CIVIS_PORT_CONSENT_MANAGEMENT", 9081),
+                    port(env, "CIVIS_PORT_VAULT", 8082),
+                    port(env, "CIVIS_PORT_VAULT_MANAGEMENT", 9082));
+        }
+
+        /** Ports free right now, so tests run beside a developer's platform without clashing. */
+        public static Ports free() {
+            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
+                    freePort(), freePort(), freePort(), freePort());
+        }
+
+        private static int port(Function<String, String> env, String name, int fallback) {
+            String value = env.apply(name);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            try {
+                int port = Integer.parseInt(value.trim());
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " doit être un numéro de port entre 1 et 65535, pas « " + value + " ».");
+            }
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Settings of {@code ./civis up}: data in ./data, artifacts next to the launcher, demo accounts unless disabled. */
+    public static PlatformSettings fromEnvironment(Path runtimeDir, Function<String, String> env) {
+        Path dataDir = Path.of(valueOr(env.apply("CIVIS_DATA_DIR"), "data")).toAbsolutePath().normalize();
+        boolean devData = !"false".equalsIgnoreCase(env.apply("CIVIS_DEMO_DATA"));
+        return new PlatformSettings(dataDir, runtimeDir, runtimeDir.resolveSibling("keycloak"), devData,
+                Ports.from(env), Map.of());
+    }
+
+    public String keycloakUrl() {
+        return "http://localhost:" + ports.keycloak();
+    }
+
+    public String issuer() {
+        return keycloakUrl() + "/realms/civis";
+    }
+
+    public String portalUrl() {
+        return "http://localhost:" + ports.vault();
+    }
+
+    public String consentUrl() {
+        return "http://localhost:" + ports.consent();
+    }
+
+    public String mailWebUrl() {
+        return "http://localhost:" + ports.mailWeb();
+    }
+
+    public String s3Url() {
+        return "http://127.0.0.1:" + ports.s3();
+    }
+
+    private static String valueOr(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

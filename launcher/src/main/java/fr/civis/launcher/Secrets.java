@@ -1,0 +1,76 @@
+package fr.civis.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+
+/**
+ * Development secrets (database passwords, S3 keys, client secrets), drawn at first start and kept in
+ * {@code data/secrets.properties}, readable by its owner only. Nothing secret is committed or printed.
+ */
+public final class Secrets {
+
+    public static final String KEYCLOAK_ADMIN_PASSWORD = "keycloak.admin.password";
+    public static final String S3_ACCESS_KEY = "s3.access-key";
+    public static final String S3_SECRET_KEY = "s3.secret-key";
+    public static final String MAIRIE_DEMO_SECRET = "client.mairie-demo.secret";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private final Properties values = new Properties();
+
+    private Secrets(Path file) {
+        this.file = file;
+    }
+
+    public static Secrets loadOrCreate(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        Secrets secrets = new Secrets(dataDir.resolve("secrets.properties"));
+        if (Files.exists(secrets.file)) {
+            try (Reader reader = Files.newBufferedReader(secrets.file)) {
+                secrets.values.load(reader);
+            }
+        }
+        return secrets;
+    }
+
+    /** The named secret, drawn (192 random bits, URL-safe) and saved the first time it is asked for. */
+    public synchronized String get(String name) throws IOException {
+        String value = values.getProperty(name);
+        if (value == null) {
+            byte[] bytes = new byte[24];
+            RANDOM.nextBytes(bytes);
+            value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            values.setProperty(name, value);
+            save();
+        }
+        return value;
+    }
+
+    public String databasePassword(String database) throws IOException {
+        return get("postgres." + database + ".password");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private void save() throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer writer = Files.newBufferedWriter(temporary)) {
+            values.store(writer, "Civis development secrets. Keep private; delete to draw new ones (with the data).");
+        }
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,69 @@
+package fr.civis.common.problem;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Every error a controller raises leaves as problem+json with a stable code and a French (or English) message. */
+@RestControllerAdvice
+public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+    private final ProblemFactory problems;
+
+    public ProblemExceptionHandler(ProblemFactory problems) {
+        this.problems = problems;
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> accessDenied(AccessDeniedException ex, WebRequest request) {
+        return handleExceptionInternal(ex, null, new HttpHeaders(), HttpStatus.FORBIDDEN, request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+        // The exception type only: messages may carry personal data.
+        log.error("Unexpected error while serving a request: {}", ex.getClass().getName(), ex);
+        return handleExceptionInternal(ex, null, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
+        ProblemDetail problem = problems.create(status, codeFor(ex, status), ProblemFactory.localeOf(servletRequest));
+        return super.handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    private static String codeFor(Exception ex, HttpStatusCode status) {
+        return switch (ex) {
+            case NoResourceFoundException notFound -> "not-found";
+            case HttpRequestMethodNotSupportedException method -> "method-not-allowed";
+            case HttpMediaTypeNotSupportedException mediaType -> "unsupported-media-type";
+            case HttpMediaTypeNotAcceptableException acceptable -> "not-acceptable";
+            case MethodArgumentNotValidException invalid -> "invalid-request";
+            case HandlerMethodValidationException invalid -> "invalid-request";
+            case AccessDeniedException denied -> "access-denied";
+            default -> status.is5xxServerError() ? "internal-error" : "bad-request";
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package fr.civis.common.security;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Which tokens a service accepts: only those the {@code civis} realm issued for this service.
+ *
+ * @param issuer      the realm's issuer, compared exactly with the token's {@code iss}
+ * @param audience    this service's client id, which must appear in the token's {@code aud}
+ * @param jwkSetUri   where the realm publishes its signing keys; Keycloak's path under the issuer when absent
+ * @param clockSkew   tolerance on {@code exp}, {@code nbf} and {@code iat} for clocks that drift apart
+ * @param publicPaths request patterns served without a token (pages, their assets); everything else is denied
+ *                    unless a controller maps it under {@code /api/}
+ */
+@Validated
+@ConfigurationProperties("civis.security")
+public record CivisSecurityProperties(
+        @NotNull URI issuer,
+        @NotBlank String audience,
+        URI jwkSetUri,
+        @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue List<String> publicPaths) {
+
+    public URI effectiveJwkSetUri() {
+        return jwkSetUri != null ? jwkSetUri : URI.create(issuer + "/protocol/openid-connect/certs");
+    }
+
+    /** Scheme, host and port of the identity provider: the only other origin our pages may talk to. */
+    public String issuerOrigin() {
+        String port = issuer.getPort() == -1 ? "" : ":" + issuer.getPort();
+        return issuer.getScheme() + "://" + issuer.getHost() + port;
+    }
+}

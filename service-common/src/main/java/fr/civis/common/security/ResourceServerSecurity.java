@@ -1,0 +1,119 @@
+package fr.civis.common.security;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import fr.civis.common.problem.ProblemFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Deny by default. A request passes only when it carries an access token of the {@code civis} realm, issued for this
+ * service, signed with a key the realm publishes, unexpired; or when it asks for a path declared public.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ResourceServerSecurity {
+
+    /** Keycloak's default access-token type; an ID token or a refresh token is not accepted as a bearer token. */
+    private static final String ACCESS_TOKEN_TYPE = "Bearer";
+
+    @Bean
+    JwtDecoder jwtDecoder(CivisSecurityProperties settings) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(settings.effectiveJwkSetUri().toString())
+                .jwsAlgorithms(algorithms -> algorithms.addAll(List.of(
+                        SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256)))
+                .build();
+        decoder.setJwtValidator(accessTokenValidator(settings));
+        return decoder;
+    }
+
+    /** Checks on a token whose signature already verified: expiry present and not past, issuer, audience, type. */
+    static OAuth2TokenValidator<Jwt> accessTokenValidator(CivisSecurityProperties settings) {
+        return new DelegatingOAuth2TokenValidator<>(
+                new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtTimestampValidator(settings.clockSkew()),
+                new JwtIssuerValidator(settings.issuer().toString()),
+                new JwtClaimValidator<Collection<String>>(JwtClaimNames.AUD,
+                        audience -> audience != null && audience.contains(settings.audience())),
+                new JwtClaimValidator<String>("typ", ACCESS_TOKEN_TYPE::equals));
+    }
+
+    @Bean
+    ProblemFactory problemFactory() {
+        return new ProblemFactory();
+    }
+
+    /** Health and metrics live on the management port, which binds to loopback unless an operator decides otherwise. */
+    @Bean
+    @Order(1)
+    SecurityFilterChain managementEndpoints(HttpSecurity http) throws Exception {
+        return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(EndpointRequest.to("health", "prometheus", "info")).permitAll()
+                        .anyRequest().denyAll())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain application(HttpSecurity http, CivisSecurityProperties settings, ProblemFactory problems,
+            JsonMapper json) throws Exception {
+        var problemHandlers = new ProblemAuthenticationHandlers(problems, json);
+        var roles = new JwtAuthenticationConverter();
+        roles.setJwtGrantedAuthoritiesConverter(jwt -> CivisRole.of(jwt).stream()
+                .<GrantedAuthority>map(role -> new SimpleGrantedAuthority(role.authority()))
+                .toList());
+        roles.setPrincipalClaimName(JwtClaimNames.SUB);
+        String origin = settings.issuerOrigin();
+        return http
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/api/**").authenticated()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/error").permitAll()
+                        .requestMatchers(settings.publicPaths().toArray(String[]::new)).permitAll()
+                        .anyRequest().denyAll())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(roles))
+                        .authenticationEntryPoint(problemHandlers)
+                        .accessDeniedHandler(problemHandlers))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(problemHandlers)
+                        .accessDeniedHandler(problemHandlers))
+                // Bearer tokens in headers, no cookies: nothing for a cross-site request to ride on.
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(String.join("; ",
+                                "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+                                "connect-src 'self' " + origin, "form-action 'self' " + origin,
+                                "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'")))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+                        .frameOptions(frame -> frame.deny()))
+                .requestCache(cache -> cache.disable())
+                .anonymous(Customizer.withDefaults())
+                .build();
+    }
+}

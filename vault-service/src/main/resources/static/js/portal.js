@@ -1,0 +1,408 @@
+// "Mon coffre" citizen page: OpenID Connect sign-in (authorization code + PKCE S256,
+// public client) and display of the signed-in person, in plain French (and English).
+//
+// Security notes:
+// - tokens are kept in the variables of this module only: never in localStorage,
+//   sessionStorage or cookies, so a reload forgets them (the Keycloak session remains);
+// - code_verifier, state and nonce go to sessionStorage just for the round trip to
+//   Keycloak, and are deleted as soon as the callback is read (single use);
+// - every text is written with textContent (no HTML injection), and the page has no
+//   inline script or style, as required by the Content-Security-Policy.
+
+import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
+import { currentLanguage, isSupported, lookup, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
+
+const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
+const CONFIG_URL = '/portal/config';
+const ME_URL = '/api/v1/me';
+
+// --- State (memory only) ---------------------------------------------------------------
+
+let config = null;
+let accessToken = null;
+let idToken = null;
+let me = null;
+
+const ui = {
+  busy: false, // true while signing in or out: neither the welcome nor the account is shown
+  status: null, // i18n key of the polite status message
+  error: null, // { key, params } for our own messages, { text } for messages from the server
+};
+
+const configPromise = fetch(CONFIG_URL, { headers: { Accept: 'application/json' }, cache: 'no-store' })
+  .then((response) => {
+    if (!response.ok) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+    return response.json();
+  })
+  .then((json) => {
+    config = json;
+    return json;
+  })
+  .catch((error) => {
+    console.error('Cannot load the portal configuration', error);
+    return null;
+  });
+
+const $ = (id) => document.getElementById(id);
+
+// --- Rendering -------------------------------------------------------------------------
+
+function roleLabel(code) {
+  return lookup(`role.${code}`) ?? code;
+}
+
+function acrLabel(code) {
+  if (code === null || code === undefined || code === '') {
+    return t('acr.unknown');
+  }
+  return lookup(`acr.${code}`) ?? String(code);
+}
+
+function renderMe() {
+  if (!me) {
+    return;
+  }
+  const roles = Array.isArray(me.roles) ? me.roles.filter((r) => typeof r === 'string') : [];
+  $('me-sub').textContent = me.sub ?? '';
+  $('me-username').textContent = me.username || t('me.none');
+  const rolesElement = $('me-roles');
+  rolesElement.dataset.roles = roles.join(',');
+  rolesElement.textContent = roles.length ? roles.map(roleLabel).join(', ') : t('me.noRoles');
+  const acrElement = $('me-acr');
+  acrElement.dataset.acr = me.acr ?? '';
+  acrElement.textContent = acrLabel(me.acr);
+  const greeting = $('me-greeting');
+  greeting.hidden = !me.name;
+  greeting.textContent = me.name ? t('me.greeting', { name: me.name }) : '';
+}
+
+function render() {
+  translatePage();
+  for (const button of document.querySelectorAll('.lang-button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === currentLanguage()));
+  }
+  if (config?.cityName) {
+    $('city-name').textContent = config.cityName;
+  }
+  document.title = t('title', { city: config?.cityName ?? $('city-name').textContent });
+
+  const signedIn = Boolean(accessToken);
+  $('welcome').hidden = ui.busy || signedIn;
+  $('me').hidden = ui.busy || !signedIn || !me;
+  $('session-actions').hidden = ui.busy || !signedIn;
+  renderMe();
+
+  const status = $('status');
+  const statusText = ui.status ? t(ui.status) : '';
+  if (status.textContent !== statusText) {
+    status.textContent = statusText;
+  }
+
+  const error = $('error');
+  const errorText = ui.error ? (ui.error.text ?? t(ui.error.key, ui.error.params)) : '';
+  if (error.textContent !== errorText) {
+    error.textContent = errorText;
+  }
+  error.hidden = !errorText;
+}
+
+function showError(error) {
+  ui.busy = false;
+  ui.status = null;
+  ui.error = error;
+  render();
+}
+
+// --- Sign in ---------------------------------------------------------------------------
+
+let redirecting = false;
+
+async function login() {
+  if (redirecting) {
+    return;
+  }
+  ui.error = null;
+  ui.status = 'status.redirecting';
+  render();
+  const cfg = await configPromise;
+  if (!cfg) {
+    showError({ key: 'error.config' });
+    return;
+  }
+  if (!cryptoAvailable()) {
+    showError({ key: 'error.crypto' });
+    return;
+  }
+  redirecting = true;
+  try {
+    const verifier = randomToken();
+    const state = randomToken();
+    const nonce = randomToken();
+    const challenge = await pkceChallenge(verifier);
+    sessionStorage.setItem(
+      PENDING_LOGIN_KEY,
+      JSON.stringify({ state, nonce, verifier, lang: currentLanguage() }),
+    );
+    const url = new URL(cfg.authorizationEndpoint);
+    const params = {
+      response_type: 'code',
+      client_id: cfg.clientId,
+      redirect_uri: cfg.redirectUri,
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      ui_locales: currentLanguage(),
+    };
+    for (const [name, value] of Object.entries(params)) {
+      url.searchParams.set(name, value);
+    }
+    window.location.assign(url.toString());
+  } catch (error) {
+    redirecting = false;
+    console.error('Cannot start the sign-in', error);
+    showError({ key: 'error.generic' });
+  }
+}
+
+/** Reads and deletes (single use) what login() stored before leaving for Keycloak. */
+function takePendingLogin() {
+  try {
+    const raw = sessionStorage.getItem(PENDING_LOGIN_KEY);
+    sessionStorage.removeItem(PENDING_LOGIN_KEY);
+    const pending = raw ? JSON.parse(raw) : null;
+    return pending && typeof pending === 'object' ? pending : null;
+  } catch {
+    return null;
+  }
+}
+
+function isCallback(params) {
+  return params.has('state') && (params.has('code') || params.has('error'));
+}
+
+async function handleCallback(params, pending) {
+  // 1. The response must answer the request this tab sent (CSRF / mix-up protection).
+  if (!pending || typeof pending.state !== 'string' || params.get('state') !== pending.state) {
+    showError({ key: 'error.state' });
+    return;
+  }
+  // 2. It must come from our Keycloak realm (RFC 9207).
+  if (params.get('iss') !== config.issuer) {
+    showError({ key: 'error.issuer' });
+    return;
+  }
+  // 3. Keycloak may answer with an error (for example when the person cancels).
+  if (params.has('error')) {
+    const code = params.get('error');
+    console.warn('Sign-in error', code, params.get('error_description'));
+    showError(code === 'access_denied' ? { key: 'error.cancelled' } : { key: 'error.loginFailed', params: { code } });
+    return;
+  }
+
+  // 4. Exchange the code for tokens.
+  let response;
+  try {
+    response = await fetch(config.tokenEndpoint, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: params.get('code'),
+        redirect_uri: config.redirectUri,
+        client_id: config.clientId,
+        code_verifier: pending.verifier,
+      }),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (error) {
+    console.error('Token endpoint unreachable', error);
+    showError({ key: 'error.tokenNetwork' });
+    return;
+  }
+  let tokens = null;
+  try {
+    tokens = await response.json();
+  } catch {
+    tokens = null;
+  }
+  if (!response.ok || !tokens?.access_token || !tokens?.id_token) {
+    const code = tokens?.error ?? `HTTP ${response.status}`;
+    console.warn('Token request refused', code, tokens?.error_description);
+    showError(code === 'invalid_grant' ? { key: 'error.tokenRejected' } : { key: 'error.loginFailed', params: { code } });
+    return;
+  }
+
+  // 5. The ID token must be the one asked for by this tab (replay protection).
+  let claims;
+  try {
+    claims = decodeJwtPayload(tokens.id_token);
+  } catch {
+    claims = null;
+  }
+  const audiences = Array.isArray(claims?.aud) ? claims.aud : [claims?.aud];
+  if (
+    !claims ||
+    typeof pending.nonce !== 'string' ||
+    claims.nonce !== pending.nonce ||
+    claims.iss !== config.issuer ||
+    !audiences.includes(config.clientId)
+  ) {
+    showError({ key: 'error.nonce' });
+    return;
+  }
+
+  accessToken = tokens.access_token;
+  idToken = tokens.id_token;
+  await loadMe();
+}
+
+// --- Account ---------------------------------------------------------------------------
+
+/** Reads an RFC 9457 problem (or any JSON error) and returns the text to show, if any. */
+async function problemText(response) {
+  try {
+    const type = response.headers.get('Content-Type') || '';
+    if (!type.includes('json')) {
+      return null;
+    }
+    const problem = await response.json();
+    const text = problem?.detail || problem?.title;
+    return typeof text === 'string' && text.trim() ? text : null;
+  } catch {
+    return null;
+  }
+}
+
+async function loadMe() {
+  ui.busy = true;
+  ui.status = 'status.signingIn';
+  render();
+  let response;
+  try {
+    response = await fetch(ME_URL, {
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (error) {
+    console.error('API unreachable', error);
+    showError({ key: 'error.network' });
+    return;
+  }
+  if (!response.ok) {
+    const text = await problemText(response);
+    if (response.status === 401) {
+      forgetTokens();
+      showError(text ? { text } : { key: 'error.sessionExpired' });
+    } else {
+      showError(text ? { text } : { key: 'error.generic' });
+    }
+    return;
+  }
+  try {
+    me = await response.json();
+  } catch {
+    showError({ key: 'error.generic' });
+    return;
+  }
+  ui.busy = false;
+  ui.status = null;
+  ui.error = null;
+  render();
+  $('me-title').focus();
+}
+
+// --- Sign out --------------------------------------------------------------------------
+
+function forgetTokens() {
+  accessToken = null;
+  idToken = null;
+  me = null;
+}
+
+function logout() {
+  const hint = idToken;
+  forgetTokens();
+  ui.error = null;
+  if (!config?.endSessionEndpoint) {
+    ui.busy = false;
+    render();
+    return;
+  }
+  ui.busy = true;
+  ui.status = 'status.signingOut';
+  render();
+  const url = new URL(config.endSessionEndpoint);
+  url.searchParams.set('client_id', config.clientId);
+  url.searchParams.set('post_logout_redirect_uri', config.redirectUri);
+  if (hint) {
+    url.searchParams.set('id_token_hint', hint);
+  }
+  url.searchParams.set('ui_locales', currentLanguage());
+  window.location.assign(url.toString());
+}
+
+// --- Language --------------------------------------------------------------------------
+
+async function switchLanguage(lang) {
+  if (!isSupported(lang) || lang === currentLanguage()) {
+    return;
+  }
+  await useLanguage(lang);
+  render();
+}
+
+// --- Start -----------------------------------------------------------------------------
+
+async function start() {
+  $('login-button').addEventListener('click', login);
+  $('logout-button').addEventListener('click', logout);
+  for (const button of document.querySelectorAll('.lang-button')) {
+    button.addEventListener('click', () => switchLanguage(button.dataset.lang));
+  }
+  // Back/forward cache: the page may come back after leaving for Keycloak.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) {
+      redirecting = false;
+      ui.busy = false;
+      ui.status = null;
+      render();
+    }
+  });
+
+  const params = new URLSearchParams(window.location.search);
+  const callback = isCallback(params);
+  let pending = null;
+  if (callback) {
+    pending = takePendingLogin();
+    // The code is single use: take it out of the address bar and of the history.
+    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.hash);
+    ui.busy = true;
+    ui.status = 'status.signingIn';
+    $('welcome').hidden = true;
+  }
+
+  const lang = pending && isSupported(pending.lang) ? pending.lang : preferredLanguage();
+  const [cfg] = await Promise.all([configPromise, useLanguage(lang)]);
+  render();
+  if (!cfg) {
+    showError({ key: 'error.config' });
+    return;
+  }
+  if (callback) {
+    await handleCallback(params, pending);
+  }
+}
+
+start().catch((error) => {
+  console.error(error);
+  showError({ key: 'error.generic' });
+});
