@@ -83,6 +83,8 @@ public final class Platform implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(settings.dataDir().resolve("postgres"))
                 .setCleanDataDirectory(false)
+                // Our own close() stops PostgreSQL last, after everything that uses it.
+                .setRegisterShutdownHook(false)
                 .setPort(settings.ports().postgres())
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setPGStartupWait(Duration.ofSeconds(60))

@@ -169,6 +169,7 @@
 </header>
 <div class="${properties.kcLogin!}">
   <div class="${properties.kcLoginContainer!}">
+    <#-- Civis: id and tabindex on <main>, the target of the skip link. -->
     <main id="civis-main" tabindex="-1" class="${properties.kcLoginMain!}">
       <div class="${properties.kcLoginMainHeader!}">
         <h1 class="${properties.kcLoginMainTitle!}" id="kc-page-title"><#nested "header"></h1>

@@ -1,0 +1,61 @@
+package fr.civis.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import fr.civis.launcher.Platform;
+import fr.civis.launcher.Secrets;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Talks to the real Keycloak of the test platform: admin REST API and token endpoint. */
+final class KeycloakClient {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String baseUrl;
+    private final String adminPassword;
+
+    KeycloakClient(Platform platform) throws IOException {
+        this.baseUrl = platform.settings().keycloakUrl();
+        this.adminPassword = platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD);
+    }
+
+    /** Creates what {@code representation} describes under {@code path} of the admin API (e.g. {@code /realms/civis/clients}). */
+    void create(String path, Object representation) throws IOException, InterruptedException {
+        String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", "admin", "password", adminPassword));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** The access token the realm's token endpoint returns for these form parameters. */
+    String token(String realm, Map<String, String> form) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(response.body());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode() + ": " + body);
+        }
+        return body.get("access_token").asString();
+    }
+}

@@ -1,0 +1,78 @@
+package fr.civis.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import fr.civis.launcher.Platform;
+import fr.civis.launcher.PlatformSettings;
+
+/**
+ * Starts the real platform once for the whole test run (fresh data, free ports) and stops it at the end.
+ * Test classes receive the running {@link Platform} as a parameter.
+ */
+public final class PlatformExtension implements BeforeAllCallback, ParameterResolver {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        running(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Platform.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return running(context).platform();
+    }
+
+    private static Running running(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(Running.class, key -> Running.start(), Running.class);
+    }
+
+    /** Closed by JUnit when the root context closes, that is after the last test class. */
+    private record Running(Platform platform) implements AutoCloseable {
+
+        static Running start() {
+            Path work = Path.of(System.getProperty("civis.it.work", "target/it")).toAbsolutePath();
+            Path runtime = Path.of(System.getProperty("civis.runtime", "../launcher/target/runtime")).toAbsolutePath();
+            try {
+                deleteRecursively(work.resolve("data"));
+                var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
+                        PlatformSettings.Ports.free(),
+                        // No tolerance on expiry, so that a token one second past its end is refused at once.
+                        Map.of("CIVIS_SECURITY_CLOCK_SKEW", "0s"));
+                return new Running(Platform.start(settings, step -> System.out.println("[platform] " + step)));
+            } catch (Exception e) {
+                throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            platform.close();
+        }
+
+        private static void deleteRecursively(Path root) throws IOException {
+            if (!Files.exists(root)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}

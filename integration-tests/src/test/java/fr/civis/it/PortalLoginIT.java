@@ -1,0 +1,106 @@
+package fr.civis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import fr.civis.launcher.Platform;
+
+/** A citizen opens "Mon coffre", logs in on the Civis login page of the real Keycloak and sees who they are. */
+@ExtendWith(PlatformExtension.class)
+class PortalLoginIT {
+
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browser.start();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.quit();
+    }
+
+    @Test
+    void citizenLogsInThroughTheCivisThemeAndSeesTheirIdentity(Platform platform) {
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.textToBe(By.id("city-name"), "Ville de Civis"));
+        assertThat(browser.getTitle()).contains("Mon coffre");
+        assertNoSeriousAccessibilityViolation(browser);
+
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+
+        // The login page is Keycloak's, in our theme and in French.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+        assertThat(browser.getCurrentUrl()).startsWith(platform.settings().issuer() + "/protocol/openid-connect/auth");
+        assertThat(browser.findElement(By.id("civis-city-name")).getText()).isEqualTo("Ville de Civis");
+        assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fr");
+        assertThat(browser.findElement(By.id("kc-login")).getAttribute("value") + browser.findElement(By.id("kc-login")).getText())
+                .contains("Se connecter");
+        assertNoSeriousAccessibilityViolation(browser);
+
+        browser.findElement(By.id("username")).sendKeys("camille.martin");
+        browser.findElement(By.id("password")).sendKeys("coffre-demo-2026");
+        browser.findElement(By.id("kc-login")).click();
+
+        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        assertThat(browser.getCurrentUrl()).isEqualTo(platform.settings().portalUrl() + "/");
+        assertThat(me.findElement(By.id("me-username")).getText()).isEqualTo("camille.martin");
+        assertThat(me.findElement(By.id("me-sub")).getText()).matches("[0-9a-f-]{36}");
+        assertThat(me.findElement(By.id("me-roles")).getAttribute("data-roles")).isEqualTo("citizen");
+        assertThat(me.findElement(By.id("me-roles")).getText()).isEqualTo("Habitant");
+        assertThat(me.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas1");
+        assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
+        assertNoSeriousAccessibilityViolation(browser);
+    }
+
+    @Test
+    void wrongPasswordIsRefusedInPlainFrench(Platform platform) {
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+
+        browser.findElement(By.id("username")).sendKeys("camille.martin");
+        browser.findElement(By.id("password")).sendKeys("pas-le-bon-mot-de-passe");
+        browser.findElement(By.id("kc-login")).click();
+
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("input-error-username")));
+        // The same words whether the account exists or not.
+        assertThat(error.getText()).startsWith("Identifiant ou mot de passe incorrect.");
+        assertThat(browser.findElements(By.id("me"))).allSatisfy(me -> assertThat(me.isDisplayed()).isFalse());
+    }
+
+    /** axe-core (WCAG 2.1 A and AA rules): no serious or critical violation on the page as it is now. */
+    private static void assertNoSeriousAccessibilityViolation(WebDriver browser) {
+        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(browser);
+        List<String> serious = results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(PortalLoginIT::describe)
+                .toList();
+        assertThat(serious).as("accessibility violations on " + browser.getCurrentUrl()).isEmpty();
+    }
+
+    private static String describe(Rule rule) {
+        return rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " " + rule.getNodes().stream()
+                .map(node -> String.valueOf(node.getTarget())).toList();
+    }
+}
