@@ -1,0 +1,55 @@
+package fr.civis.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PlatformSettingsTest {
+
+    private static PlatformSettings settings(Map<String, String> env) {
+        return PlatformSettings.fromEnvironment(Path.of("/opt/civis/launcher/target/runtime"), env::get);
+    }
+
+    @Test
+    void documentedDefaults() {
+        PlatformSettings settings = settings(Map.of());
+
+        assertThat(settings.ports().keycloak()).isEqualTo(8080);
+        assertThat(settings.ports().vault()).isEqualTo(8082);
+        assertThat(settings.ports().postgres()).isEqualTo(5433);
+        assertThat(settings.issuer()).isEqualTo("http://localhost:8080/realms/civis");
+        assertThat(settings.devData()).isTrue();
+        assertThat(settings.keycloakHome()).isEqualTo(Path.of("/opt/civis/launcher/target/keycloak"));
+    }
+
+    @Test
+    void portsAndDataFolderComeFromTheEnvironment() {
+        PlatformSettings settings = settings(Map.of("CIVIS_PORT_KEYCLOAK", "18080", "CIVIS_PORT_VAULT", " 18082 ",
+                "CIVIS_DATA_DIR", "/srv/civis", "CIVIS_DEMO_DATA", "false"));
+
+        assertThat(settings.issuer()).isEqualTo("http://localhost:18080/realms/civis");
+        assertThat(settings.portalUrl()).isEqualTo("http://localhost:18082");
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/srv/civis"));
+        assertThat(settings.devData()).isFalse();
+    }
+
+    @Test
+    void aPortThatIsNotOneIsRefusedWithItsName() {
+        assertThatThrownBy(() -> settings(Map.of("CIVIS_PORT_S3", "neuf-mille")))
+                .hasMessageContaining("CIVIS_PORT_S3").hasMessageContaining("neuf-mille");
+        assertThatThrownBy(() -> settings(Map.of("CIVIS_PORT_SMTP", "70000"))).hasMessageContaining("CIVIS_PORT_SMTP");
+    }
+
+    @Test
+    void freePortsAreDistinct() {
+        var ports = PlatformSettings.Ports.free();
+        assertThat(List.of(ports.postgres(), ports.s3(), ports.smtp(), ports.imap(), ports.mailWeb(),
+                ports.keycloak(), ports.keycloakManagement(), ports.consent(), ports.consentManagement(), ports.vault(),
+                ports.vaultManagement())).doesNotHaveDuplicates();
+    }
+}
