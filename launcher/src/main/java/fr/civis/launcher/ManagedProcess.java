@@ -40,7 +40,6 @@ final class ManagedProcess implements AutoCloseable {
         Path logs = Files.createDirectories(dataDir.resolve("logs"));
         Path run = Files.createDirectories(dataDir.resolve("run"));
         Path pidFile = run.resolve(name + ".pid");
-        stopLeftover(pidFile);
         Path logFile = logs.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDir.toFile())
@@ -104,19 +103,33 @@ final class ManagedProcess implements AutoCloseable {
         children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    /** A pid file survives only a launcher that was killed: stop what it started if it is still one of ours. */
-    private static void stopLeftover(Path pidFile) throws IOException {
-        if (!Files.exists(pidFile)) {
-            return;
+    /**
+     * Pid files survive only a launcher that was killed: stop what it had started, if still running, services
+     * first and PostgreSQL (whose own pid file is {@code postmaster.pid}) last, so nothing is left holding a port.
+     */
+    static void stopLeftovers(Path dataDir) throws IOException {
+        Path run = dataDir.resolve("run");
+        if (Files.isDirectory(run)) {
+            try (var pidFiles = Files.list(run)) {
+                for (Path pidFile : pidFiles.filter(file -> file.toString().endsWith(".pid")).toList()) {
+                    stopIfRunning(Files.readString(pidFile).trim(), "java");
+                    Files.delete(pidFile);
+                }
+            }
         }
+        Path postmaster = dataDir.resolve("postgres/postmaster.pid");
+        if (Files.exists(postmaster)) {
+            stopIfRunning(Files.readAllLines(postmaster).getFirst().trim(), "postgres");
+        }
+    }
+
+    private static void stopIfRunning(String pid, String program) {
         try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid)
-                    .filter(handle -> handle.info().command().map(command -> command.endsWith("java")).orElse(false))
+            ProcessHandle.of(Long.parseLong(pid))
+                    .filter(handle -> handle.info().command().map(command -> command.endsWith(program)).orElse(false))
                     .ifPresent(ManagedProcess::stop);
         } catch (NumberFormatException corrupt) {
-            // Nothing to stop.
+            // Nothing we can identify, nothing to stop.
         }
-        Files.deleteIfExists(pidFile);
     }
 }

@@ -53,6 +53,7 @@ public final class Platform implements AutoCloseable {
     /** Starts every part; on any failure stops what had started and rethrows. */
     public static Platform start(PlatformSettings settings, Consumer<String> progress) throws Exception {
         Platform platform = new Platform(settings, Secrets.loadOrCreate(settings.dataDir()), progress);
+        ManagedProcess.stopLeftovers(settings.dataDir());
         try {
             platform.startPostgres();
             platform.startObjectStore();
