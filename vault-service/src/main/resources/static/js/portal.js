@@ -11,6 +11,7 @@
 
 import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
 import { currentLanguage, isSupported, lookup, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
+import { initDocuments, renderDocuments, resetDocuments, startDocuments } from './documents.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
 const CONFIG_URL = '/portal/config';
@@ -93,6 +94,7 @@ function render() {
   $('me').hidden = ui.busy || !signedIn || !me;
   $('session-actions').hidden = ui.busy || !signedIn;
   renderMe();
+  renderDocuments(!ui.busy && signedIn && Boolean(me));
 
   const status = $('status');
   const statusText = ui.status ? t(ui.status) : '';
@@ -316,8 +318,16 @@ async function loadMe() {
   ui.busy = false;
   ui.status = null;
   ui.error = null;
+  startDocuments();
   render();
   $('me-title').focus();
+}
+
+/** The API refused the access token (expired, for example): back to the signed-out page. */
+function sessionExpired() {
+  forgetTokens();
+  showError({ key: 'error.sessionExpired' });
+  $('login-button').focus();
 }
 
 // --- Sign out --------------------------------------------------------------------------
@@ -326,6 +336,7 @@ function forgetTokens() {
   accessToken = null;
   idToken = null;
   me = null;
+  resetDocuments();
 }
 
 function logout() {
@@ -365,6 +376,7 @@ async function switchLanguage(lang) {
 async function start() {
   $('login-button').addEventListener('click', login);
   $('logout-button').addEventListener('click', logout);
+  initDocuments({ token: () => accessToken, signedOut: sessionExpired });
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));
   }
