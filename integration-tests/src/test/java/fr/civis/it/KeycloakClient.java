@@ -31,6 +31,21 @@ final class KeycloakClient {
 
     /** Creates what {@code representation} describes under {@code path} of the admin API (e.g. {@code /realms/civis/clients}). */
     void create(String path, Object representation) throws IOException, InterruptedException {
+        int status = post(path, representation);
+        if (status != 201) {
+            throw new IllegalStateException("Admin API " + path + " answered " + status);
+        }
+    }
+
+    /** Like {@link #create}, but what already exists (from another test class of the same run) is fine. */
+    void ensure(String path, Object representation) throws IOException, InterruptedException {
+        int status = post(path, representation);
+        if (status != 201 && status != 409) {
+            throw new IllegalStateException("Admin API " + path + " answered " + status);
+        }
+    }
+
+    private int post(String path, Object representation) throws IOException, InterruptedException {
         String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", "admin", "password", adminPassword));
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
@@ -38,9 +53,7 @@ final class KeycloakClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
+        return response.statusCode();
     }
 
     /** The access token the realm's token endpoint returns for these form parameters. */

@@ -51,8 +51,11 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
                 deleteRecursively(work.resolve("data"));
                 var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
                         PlatformSettings.Ports.free(),
-                        // No tolerance on expiry, so that a token one second past its end is refused at once.
-                        Map.of("CIVIS_SECURITY_CLOCK_SKEW", "0s"));
+                        Map.of(
+                                // No tolerance on expiry, so that a token one second past its end is refused at once.
+                                "CIVIS_SECURITY_CLOCK_SKEW", "0s",
+                                // A quota a test can fill in seconds.
+                                "CIVIS_DOCUMENTS_QUOTA", "30MB"));
                 return new Running(Platform.start(settings, step -> System.out.println("[platform] " + step)));
             } catch (Exception e) {
                 throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);

@@ -32,43 +32,27 @@ import tools.jackson.databind.JsonNode;
 class TokenValidationIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String SECRET = "it-client-secret-not-for-production";
-    private static final String PASSWORD = "coffre-demo-2026";
-
     private Platform platform;
-    private KeycloakClient keycloak;
+    private Citizens citizens;
 
     @BeforeAll
     void createTestClients(Platform platform) throws Exception {
         this.platform = platform;
-        this.keycloak = new KeycloakClient(platform);
-        keycloak.create("/realms/civis/clients", directGrantClient("it-services", Map.of(), true));
-        keycloak.create("/realms/civis/clients", directGrantClient("it-short-lived", Map.of("access.token.lifespan", "1"), true));
-        keycloak.create("/realms/civis/clients", directGrantClient("it-no-audience", Map.of(), false));
+        this.citizens = new Citizens(platform);
+        KeycloakClient keycloak = citizens.keycloak();
+        keycloak.create("/realms/civis/clients", Citizens.directGrantClient("it-short-lived", Map.of("access.token.lifespan", "1"), true));
+        keycloak.create("/realms/civis/clients", Citizens.directGrantClient("it-no-audience", Map.of(), false));
         // Another realm on the same Keycloak, whose tokens even name our services as audience.
         keycloak.create("/realms", Map.of("realm", "autre", "enabled", true));
-        keycloak.create("/realms/autre/clients", directGrantClient("it-services", Map.of(), true));
+        keycloak.create("/realms/autre/clients", Citizens.directGrantClient("it-services", Map.of(), true));
         keycloak.create("/realms/autre/users", Map.of("username", "camille.martin", "enabled", true,
                 "firstName", "Camille", "lastName", "Martin", "email", "camille.martin@autre.localhost",
                 "emailVerified", true,
-                "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
-    }
-
-    private static Map<String, Object> directGrantClient(String clientId, Map<String, String> attributes,
-            boolean namesOurServices) {
-        List<Map<String, Object>> mappers = !namesOurServices ? List.of() : Stream.of("civis-vault", "civis-consent")
-                .map(audience -> Map.<String, Object>of("name", "audience " + audience, "protocol", "openid-connect",
-                        "protocolMapper", "oidc-audience-mapper",
-                        "config", Map.of("included.custom.audience", audience, "access.token.claim", "true")))
-                .toList();
-        return Map.of("clientId", clientId, "enabled", true, "publicClient", false, "secret", SECRET,
-                "standardFlowEnabled", false, "directAccessGrantsEnabled", true,
-                "attributes", attributes, "protocolMappers", mappers);
+                "credentials", List.of(Map.of("type", "password", "value", Citizens.PASSWORD, "temporary", false))));
     }
 
     private String citizenToken(String realm, String clientId) throws Exception {
-        return keycloak.token(realm, Map.of("grant_type", "password", "client_id", clientId, "client_secret", SECRET,
-                "username", "camille.martin", "password", PASSWORD, "scope", "openid"));
+        return citizens.token(realm, clientId, "camille.martin");
     }
 
     Stream<Named<String>> services() {

@@ -53,15 +53,26 @@ final class ManagedProcess implements AutoCloseable {
 
     /** Waits until {@code url} answers with a status {@code healthy} accepts; fails early if the process dies. */
     void awaitHttp(URI url, IntPredicate healthy, Duration timeout) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).GET().build();
+        await(url.toString(), () -> healthy.test(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()),
+                timeout);
+    }
+
+    /** A readiness probe: true when ready; an I/O failure means not listening yet. */
+    @FunctionalInterface
+    interface Probe {
+        boolean ready() throws IOException, InterruptedException;
+    }
+
+    void await(String what, Probe probe, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " s'est arrêté au démarrage (code " + process.exitValue()
                         + ") : voir " + logFile);
             }
             try {
-                if (healthy.test(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode())) {
+                if (probe.ready()) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -69,7 +80,7 @@ final class ManagedProcess implements AutoCloseable {
             }
             Thread.sleep(500);
         }
-        throw new IllegalStateException(name + " n'a pas répondu à " + url + " en " + timeout.toSeconds()
+        throw new IllegalStateException(name + " n'a pas répondu (" + what + ") en " + timeout.toSeconds()
                 + " s : voir " + logFile);
     }
 

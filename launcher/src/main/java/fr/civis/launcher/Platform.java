@@ -2,7 +2,9 @@ package fr.civis.launcher;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,11 +60,20 @@ public final class Platform implements AutoCloseable {
             platform.startPostgres();
             platform.startObjectStore();
             platform.startMailCatcher();
+            boolean scanning = platform.startVirusScanner();
             platform.startKeycloak();
             platform.startService("consent-service", "consent", settings.ports().consent(),
                     settings.ports().consentManagement(), Map.of());
             platform.startService("vault-service", "vault", settings.ports().vault(),
-                    settings.ports().vaultManagement(), Map.of("CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/"));
+                    settings.ports().vaultManagement(), Map.of(
+                            "CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/",
+                            "CIVIS_STORAGE_ENDPOINT", settings.s3Url(),
+                            "CIVIS_STORAGE_ACCESS_KEY", platform.secrets.get(Secrets.S3_ACCESS_KEY),
+                            "CIVIS_STORAGE_SECRET_KEY", platform.secrets.get(Secrets.S3_SECRET_KEY),
+                            "CIVIS_KEYS_KEYSTORE", settings.dataDir().resolve("keys/vault-master.p12").toString(),
+                            "CIVIS_KEYS_PASSPHRASE", platform.secrets.get(Secrets.VAULT_KEYSTORE_PASSPHRASE),
+                            // Empty when clamd is not installed: the vault then says it does not scan.
+                            "CIVIS_SCANNING_CLAMD_PORT", scanning ? Integer.toString(settings.ports().clamd()) : ""));
             return platform;
         } catch (Exception | Error failure) {
             platform.close();
@@ -157,6 +168,60 @@ public final class Platform implements AutoCloseable {
                 "-jar", runtime("greenmail.jar").toString()), Map.of());
         mail.awaitHttp(URI.create(settings.mailWebUrl() + "/api/service/readiness"), status -> status == 200,
                 Duration.ofMinutes(1));
+    }
+
+    /** Where Debian's clamav-daemon puts clamd. */
+    private static final List<Path> CLAMD = List.of(Path.of("/usr/sbin/clamd"), Path.of("/usr/bin/clamd"));
+
+    /**
+     * The EICAR test file, as a whole-file hash and as a body pattern: what an offline machine can detect. With
+     * network access, production points clamd at the signature folder freshclam keeps up to date instead.
+     */
+    private static final String EICAR_HASH = "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n";
+    private static final String EICAR_BODY = "Eicar-Test-Signature-Body:0:*:"
+            + "58354f2150254041505b345c505a58353428505e2937434329377d2445494341522d5354414e444152442d414e54495649"
+            + "5255532d544553542d46494c452124482b482a\n";
+
+    /** Starts clamd when installed; false (and a plain message) when it is not. */
+    private boolean startVirusScanner() throws IOException, InterruptedException {
+        Path clamd = CLAMD.stream().filter(Files::isExecutable).findFirst().orElse(null);
+        if (clamd == null) {
+            progress.accept("ClamAV (clamd) n'est pas installé : les documents ne seront pas analysés "
+                    + "(Debian : apt-get install clamav-daemon).");
+            return false;
+        }
+        progress.accept("Antivirus (ClamAV)…");
+        Path home = Files.createDirectories(settings.dataDir().resolve("clamav"));
+        Path signatures = Files.createDirectories(home.resolve("signatures"));
+        Files.writeString(signatures.resolve("civis-eicar.hdb"), EICAR_HASH);
+        Files.writeString(signatures.resolve("civis-eicar.ndb"), EICAR_BODY);
+        Path config = home.resolve("clamd.conf");
+        Files.writeString(config, String.join("\n",
+                "Foreground yes",
+                "TCPAddr 127.0.0.1",
+                "TCPSocket " + settings.ports().clamd(),
+                "DatabaseDirectory " + signatures,
+                "TemporaryDirectory " + Files.createDirectories(home.resolve("tmp")),
+                // Documents are scanned as one stream, up to the largest the vault accepts.
+                "StreamMaxLength 1100M",
+                "MaxScanSize 1100M",
+                "MaxFileSize 1100M",
+                // What is too large or too deep to scan completely counts as infected, not as clean.
+                "AlertExceedsMax yes",
+                "LogTime yes",
+                ""));
+        ManagedProcess scanner = launch("clamd", List.of(clamd.toString(), "--config-file=" + config), Map.of());
+        scanner.await("PING", () -> ping(settings.ports().clamd()), Duration.ofMinutes(2));
+        return true;
+    }
+
+    private static boolean ping(int port) throws IOException {
+        try (var socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("zPING\0".getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = socket.getInputStream().readNBytes(5);
+            return new String(answer, StandardCharsets.US_ASCII).equals("PONG\0");
+        }
     }
 
     private void startKeycloak() throws IOException, InterruptedException {

@@ -24,8 +24,8 @@ public record PlatformSettings(
         Ports ports,
         Map<String, String> serviceEnv) {
 
-    public record Ports(int postgres, int s3, int smtp, int imap, int mailWeb, int keycloak, int keycloakManagement,
-            int consent, int consentManagement, int vault, int vaultManagement) {
+    public record Ports(int postgres, int s3, int smtp, int imap, int mailWeb, int clamd, int keycloak,
+            int keycloakManagement, int consent, int consentManagement, int vault, int vaultManagement) {
 
         /** The documented defaults, each overridable by a {@code CIVIS_PORT_*} variable. */
         static Ports from(Function<String, String> env) {
@@ -35,6 +35,7 @@ public record PlatformSettings(
                     port(env, "CIVIS_PORT_SMTP", 3025),
                     port(env, "CIVIS_PORT_IMAP", 3143),
                     port(env, "CIVIS_PORT_MAIL_WEB", 8025),
+                    port(env, "CIVIS_PORT_CLAMD", 3310),
                     port(env, "CIVIS_PORT_KEYCLOAK", 8080),
                     port(env, "CIVIS_PORT_KEYCLOAK_MANAGEMENT", 9080),
                     port(env, "CIVIS_PORT_CONSENT", 8081),
@@ -46,7 +47,7 @@ public record PlatformSettings(
         /** Ports free right now, so tests run beside a developer's platform without clashing. */
         public static Ports free() {
             return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
-                    freePort(), freePort(), freePort(), freePort());
+                    freePort(), freePort(), freePort(), freePort(), freePort());
         }
 
         private static int port(Function<String, String> env, String name, int fallback) {

@@ -48,7 +48,7 @@ class PlatformSettingsTest {
     @Test
     void freePortsAreDistinct() {
         var ports = PlatformSettings.Ports.free();
-        assertThat(List.of(ports.postgres(), ports.s3(), ports.smtp(), ports.imap(), ports.mailWeb(),
+        assertThat(List.of(ports.postgres(), ports.s3(), ports.smtp(), ports.imap(), ports.mailWeb(), ports.clamd(),
                 ports.keycloak(), ports.keycloakManagement(), ports.consent(), ports.consentManagement(), ports.vault(),
                 ports.vaultManagement())).doesNotHaveDuplicates();
     }

@@ -39,6 +39,11 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, null, new HttpHeaders(), HttpStatus.FORBIDDEN, request);
     }
 
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<Object> problem(ProblemException ex, WebRequest request) {
+        return handleExceptionInternal(ex, null, new HttpHeaders(), ex.status(), request);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
         // The exception type only: messages may carry personal data.
@@ -56,6 +61,7 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static String codeFor(Exception ex, HttpStatusCode status) {
         return switch (ex) {
+            case ProblemException problem -> problem.code();
             case NoResourceFoundException notFound -> "not-found";
             case HttpRequestMethodNotSupportedException method -> "method-not-allowed";
             case HttpMediaTypeNotSupportedException mediaType -> "unsupported-media-type";

@@ -27,7 +27,8 @@ public final class ProblemFactory {
 
     public ProblemFactory() {
         var bundle = new ResourceBundleMessageSource();
-        bundle.setBasename("civis-problems");
+        // Shared messages first, then the ones each service adds for its own codes.
+        bundle.setBasenames("civis-problems", "service-problems");
         bundle.setDefaultEncoding("UTF-8");
         bundle.setFallbackToSystemLocale(false);
         bundle.setDefaultLocale(DEFAULT_LOCALE);

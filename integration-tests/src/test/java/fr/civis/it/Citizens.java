@@ -1,0 +1,60 @@
+package fr.civis.it;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import fr.civis.launcher.Platform;
+
+/**
+ * Citizens of the test realm and their access tokens, obtained from the real Keycloak through a test-only client
+ * with direct grants (the portal's client allows none).
+ */
+final class Citizens {
+
+    static final String PASSWORD = "coffre-demo-2026";
+    private static final String CLIENT = "it-services";
+    private static final String SECRET = "it-client-secret-not-for-production";
+
+    private final KeycloakClient keycloak;
+
+    Citizens(Platform platform) throws Exception {
+        this.keycloak = new KeycloakClient(platform);
+        keycloak.ensure("/realms/civis/clients", directGrantClient(CLIENT, Map.of(), true));
+    }
+
+    KeycloakClient keycloak() {
+        return keycloak;
+    }
+
+    /** A citizen account created for this run (role citizen through the realm's default roles). */
+    String create(String username) throws Exception {
+        keycloak.ensure("/realms/civis/users", Map.of("username", username, "enabled", true,
+                "firstName", "Test", "lastName", username, "email", username + "@civis.localhost",
+                "emailVerified", true,
+                "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+        return username;
+    }
+
+    String token(String username) throws Exception {
+        return token("civis", CLIENT, username);
+    }
+
+    String token(String realm, String clientId, String username) throws Exception {
+        return keycloak.token(realm, Map.of("grant_type", "password", "client_id", clientId, "client_secret", SECRET,
+                "username", username, "password", PASSWORD, "scope", "openid"));
+    }
+
+    /** A confidential client with direct grants, whose tokens name our services as audience when asked. */
+    static Map<String, Object> directGrantClient(String clientId, Map<String, String> attributes,
+            boolean namesOurServices) {
+        List<Map<String, Object>> mappers = !namesOurServices ? List.of() : Stream.of("civis-vault", "civis-consent")
+                .map(audience -> Map.<String, Object>of("name", "audience " + audience, "protocol", "openid-connect",
+                        "protocolMapper", "oidc-audience-mapper",
+                        "config", Map.of("included.custom.audience", audience, "access.token.claim", "true")))
+                .toList();
+        return Map.of("clientId", clientId, "enabled", true, "publicClient", false, "secret", SECRET,
+                "standardFlowEnabled", false, "directAccessGrantsEnabled", true,
+                "attributes", attributes, "protocolMappers", mappers);
+    }
+}

@@ -1,0 +1,27 @@
+package fr.civis.vault.document;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/**
+ * A document's metadata as the citizen sees it.
+ *
+ * @param type     catalogue code ({@code justificatif-domicile}, …)
+ * @param filename the original name, sanitised, with the extension of the sniffed type
+ * @param sha256   of the plaintext, hex: lets the citizen check a download or an export
+ * @param expired  true once {@code validUntil} is past
+ */
+public record Document(
+        UUID id,
+        String type,
+        String title,
+        String filename,
+        String contentType,
+        long size,
+        String sha256,
+        Instant createdAt,
+        Instant updatedAt,
+        LocalDate validUntil,
+        boolean expired) {
+}

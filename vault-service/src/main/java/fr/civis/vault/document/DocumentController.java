@@ -1,0 +1,238 @@
+package fr.civis.vault.document;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.FileUploadException;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import fr.civis.common.problem.ProblemException;
+import fr.civis.vault.crypto.Owner;
+import tools.jackson.databind.JsonNode;
+
+/** The citizen's documents. The owner is always the token's subject; another citizen's id answers 404. */
+@RestController
+@RequestMapping("/api/v1/documents")
+@Tag(name = "Documents", description = "Les documents du coffre de l'appelant")
+class DocumentController {
+
+    /** Room for the form fields and multipart framing around the file. */
+    private static final long FORM_OVERHEAD = 64 * 1024;
+    private static final int MAX_FIELD_LENGTH = 1024;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
+
+    private final DocumentService service;
+    private final DocumentLimits limits;
+
+    DocumentController(DocumentService service, DocumentLimits limits) {
+        this.service = service;
+        this.limits = limits;
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Ajoute un document (multipart : type, title, validUntil facultatif, puis file).",
+            description = "Le type est reconnu d'après le contenu (PDF, JPEG, PNG, WebP, HEIC). Un en-tête "
+                    + "Idempotency-Key rejoué renvoie le même document. Erreurs : 413 document-too-large, "
+                    + "415 unsupported-document-type, 409 quota-exceeded, 400 invalid-request / invalid-filename "
+                    + "/ invalid-title, 503 storage-unavailable.")
+    ResponseEntity<Document> upload(@AuthenticationPrincipal Jwt token, HttpServletRequest request,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
+        Owner owner = new Owner(token.getSubject());
+        if (idempotencyKey != null) {
+            if (!IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-idempotency-key");
+            }
+            Optional<Document> replayed = service.findByIdempotencyKey(owner, idempotencyKey);
+            if (replayed.isPresent()) {
+                return ResponseEntity.ok(replayed.get());
+            }
+        }
+        long maxRequest = limits.maxDocumentSize().toBytes() + FORM_OVERHEAD;
+        if (request.getContentLengthLong() > maxRequest) {
+            throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "document-too-large");
+        }
+        Map<String, String> fields = new HashMap<>();
+        DocumentService.StagedContent staged = null;
+        try {
+            JakartaServletFileUpload<?, ?> upload = new JakartaServletFileUpload<>();
+            FileItemInputIterator parts = upload.getItemIterator(request);
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (part.isFormField()) {
+                    fields.put(part.getFieldName(), readField(part));
+                } else if ("file".equals(part.getFieldName()) && staged == null) {
+                    try (InputStream content = part.getInputStream()) {
+                        staged = service.stage(owner, part.getName(), content);
+                    }
+                } else {
+                    throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+                }
+            }
+        } catch (FileUploadException malformed) {
+            discard(staged);
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", malformed);
+        } catch (RuntimeException | IOException failed) {
+            discard(staged);
+            throw failed;
+        }
+        if (staged == null) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+        }
+        DocumentService.Description description;
+        try {
+            description = describe(fields);
+        } catch (ProblemException invalid) {
+            service.discard(staged);
+            throw invalid;
+        }
+        Document document = service.commit(owner, staged, description, idempotencyKey);
+        return ResponseEntity.created(URI.create("/api/v1/documents/" + document.id())).body(document);
+    }
+
+    @GetMapping
+    @Operation(summary = "Liste les documents de l'appelant, du plus récent au plus ancien.")
+    DocumentPage list(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) String type,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
+        if (page < 0 || size < 1 || size > 100) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+        }
+        Optional<DocumentType> filter = type == null ? Optional.empty() : Optional.of(documentType(type));
+        return service.list(new Owner(token.getSubject()), filter, page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Métadonnées d'un document.")
+    Document get(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return service.get(new Owner(token.getSubject()), id);
+    }
+
+    @GetMapping("/{id}/content")
+    @Operation(summary = "Contenu d'un document, vérifié (SHA-256) à la lecture.")
+    ResponseEntity<StreamingResponseBody> content(@AuthenticationPrincipal Jwt token, @PathVariable UUID id)
+            throws IOException {
+        DocumentService.Content content = service.content(new Owner(token.getSubject()), id);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(content.contentType()))
+                .contentLength(content.size())
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(content.filename(), StandardCharsets.UTF_8).build().toString())
+                // The document is shown by the browser's own viewer at most, never run as a page of ours.
+                .header("Content-Security-Policy", "sandbox; default-src 'none'")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(out -> content.body().writeTo(out));
+    }
+
+    @PatchMapping(consumes = MediaType.APPLICATION_JSON_VALUE, path = "/{id}")
+    @Operation(summary = "Modifie le titre, le type ou la date de validité (null l'efface).")
+    Document update(@AuthenticationPrincipal Jwt token, @PathVariable UUID id, @RequestBody JsonNode changes) {
+        if (changes == null || !changes.isObject()) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+        }
+        for (String name : changes.propertyNames()) {
+            if (!name.equals("title") && !name.equals("type") && !name.equals("validUntil")) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+            }
+        }
+        Optional<String> title = text(changes, "title");
+        Optional<DocumentType> type = text(changes, "type").map(DocumentController::documentType);
+        Optional<Optional<LocalDate>> validUntil = !changes.has("validUntil") ? Optional.empty()
+                : Optional.of(changes.get("validUntil").isNull() ? Optional.empty()
+                        : Optional.of(date(changes.get("validUntil").asString())));
+        return service.update(new Owner(token.getSubject()), id, type, title, validUntil);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Supprime un document : sa clé est détruite, son contenu illisible pour de bon.")
+    ResponseEntity<Void> delete(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        service.delete(new Owner(token.getSubject()), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static DocumentService.Description describe(Map<String, String> fields) {
+        for (String name : fields.keySet()) {
+            if (!name.equals("type") && !name.equals("title") && !name.equals("validUntil")) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+            }
+        }
+        String type = fields.get("type");
+        if (type == null) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-document-type");
+        }
+        String validUntil = fields.get("validUntil");
+        return new DocumentService.Description(documentType(type), Titles.clean(fields.get("title")),
+                validUntil == null || validUntil.isBlank() ? null : date(validUntil));
+    }
+
+    private static DocumentType documentType(String code) {
+        return DocumentType.fromCode(code)
+                .orElseThrow(() -> new ProblemException(HttpStatus.BAD_REQUEST, "invalid-document-type"));
+    }
+
+    private static LocalDate date(String value) {
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-date");
+        }
+    }
+
+    private static Optional<String> text(JsonNode changes, String name) {
+        if (!changes.has(name)) {
+            return Optional.empty();
+        }
+        JsonNode value = changes.get(name);
+        if (!value.isString()) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+        }
+        return Optional.of(value.asString());
+    }
+
+    private static String readField(FileItemInput part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] value = in.readNBytes(MAX_FIELD_LENGTH + 1);
+            if (value.length > MAX_FIELD_LENGTH) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+            }
+            return new String(value, StandardCharsets.UTF_8);
+        }
+    }
+
+    private void discard(DocumentService.StagedContent staged) {
+        if (staged != null) {
+            service.discard(staged);
+        }
+    }
+}

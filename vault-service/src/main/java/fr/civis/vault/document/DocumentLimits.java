@@ -1,0 +1,25 @@
+package fr.civis.vault.document;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param maxDocumentSize     largest document accepted (413 beyond)
+ * @param quota               total size of a citizen's documents (409 beyond)
+ * @param maxDocuments        number of documents per citizen (409 beyond)
+ * @param verifyBeforeSending documents up to this size are fully opened and checked before the first byte is
+ *                            sent, so a damaged one yields a clean error; larger ones stream and a damaged one
+ *                            breaks the transfer
+ */
+@Validated
+@ConfigurationProperties("civis.documents")
+public record DocumentLimits(
+        @NotNull @DefaultValue("20MB") DataSize maxDocumentSize,
+        @NotNull @DefaultValue("500MB") DataSize quota,
+        @DefaultValue("200") int maxDocuments,
+        @NotNull @DefaultValue("4MB") DataSize verifyBeforeSending) {
+}

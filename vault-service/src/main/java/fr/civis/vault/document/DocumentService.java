@@ -1,0 +1,420 @@
+package fr.civis.vault.document;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import fr.civis.common.problem.ProblemException;
+import fr.civis.vault.crypto.CitizenKey;
+import fr.civis.vault.crypto.DocumentKey;
+import fr.civis.vault.crypto.DocumentRef;
+import fr.civis.vault.crypto.Keyring;
+import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.crypto.SealBrokenException;
+import fr.civis.vault.safe.CitizenKeys;
+import fr.civis.vault.scanning.VirusScanner;
+import fr.civis.vault.storage.ObjectStore;
+import fr.civis.vault.storage.StorageUnavailableException;
+
+/**
+ * Stores and serves citizens' documents. Crash safety comes from the order of writes: the sealed object is complete
+ * in S3 before its row is committed, so a row never points to a missing object; an object whose row never came is
+ * swept later ({@link OrphanSweeper}).
+ */
+@Service
+public class DocumentService {
+
+    private static final Logger log = LoggerFactory.getLogger(DocumentService.class);
+    private static final int CONTENT_VERSION = 1;
+    private static final int PIPE_BUFFER = 256 * 1024;
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(30);
+    private static final String TITLE = "title";
+    private static final String FILENAME = "filename";
+
+    private final DocumentRepository documents;
+    private final CitizenKeys citizenKeys;
+    private final Keyring keyring;
+    private final ObjectStore store;
+    private final DocumentLimits limits;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final VirusScanner scanner;
+    private final ContentSniffer sniffer = new ContentSniffer();
+    private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
+
+    DocumentService(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
+            VirusScanner scanner, DocumentLimits limits, TransactionTemplate transaction, Clock clock) {
+        this.scanner = scanner;
+        this.documents = documents;
+        this.citizenKeys = citizenKeys;
+        this.keyring = keyring;
+        this.store = store;
+        this.limits = limits;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /** A sealed content complete in S3, not yet visible: {@link #commit} makes it a document, {@link #discard} drops it. */
+    public record StagedContent(UUID id, String objectName, String contentType, long size, byte[] sha256,
+            String filename, DocumentKey key, byte[] wrappedKey) {
+    }
+
+    /** What the citizen says of the document. */
+    public record Description(DocumentType type, String title, LocalDate validUntil) {
+    }
+
+    public Optional<Document> findByIdempotencyKey(Owner owner, String idempotencyKey) {
+        return documents.findByIdempotencyKey(owner.subject(), idempotencyKey).map(row -> view(owner, row));
+    }
+
+    /**
+     * Sniffs, counts, digests and seals the content into S3 in one pass, memory bounded whatever the size.
+     * The plaintext is scanned on the way; the object is completed in S3 only once clamd has found it clean.
+     * Refuses (and leaves nothing behind) an infected document, a type outside the catalogue, a document over the
+     * size limit or over the citizen's remaining quota, a filename carrying a path.
+     */
+    public StagedContent stage(Owner owner, String originalFilename, InputStream content) throws IOException {
+        DocumentRepository.Usage usage = documents.usage(owner.subject());
+        if (usage.documents() >= limits.maxDocuments() || usage.bytes() >= limits.quota().toBytes()) {
+            throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
+        }
+        long remainingQuota = limits.quota().toBytes() - usage.bytes();
+        BufferedInputStream in = new BufferedInputStream(content, ContentSniffer.LOOKAHEAD);
+        try (VirusScanner.Scan scan = scanner.start()) {
+            Optional<String> contentType = sniffer.acceptedType(in);
+            if (contentType.isEmpty()) {
+                // A virus says more than a wrong type: scan what was sent before refusing it.
+                refuseIfInfected(drainInto(scan, in));
+                throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-document-type");
+            }
+            String filename = FileNames.sanitize(originalFilename, contentType.get())
+                    .orElseThrow(() -> new ProblemException(HttpStatus.BAD_REQUEST, "invalid-filename"));
+            return seal(owner, filename, contentType.get(), in, scan, remainingQuota);
+        }
+    }
+
+    private StagedContent seal(Owner owner, String filename, String contentType, InputStream in, VirusScanner.Scan scan,
+            long remainingQuota) throws IOException {
+
+        UUID id = UUID.randomUUID();
+        DocumentRef ref = new DocumentRef(owner, id);
+        CitizenKey citizenKey = citizenKeys.keyOf(owner);
+        DocumentKey key = keyring.newDocumentKey(ref);
+        String objectName = ObjectStore.newObjectName();
+        MessageDigest sha256 = sha256();
+
+        SealedPipe sealedIn = new SealedPipe();
+        PipedOutputStream sealedOut = new PipedOutputStream(sealedIn.source);
+        Future<?> upload = uploads.submit(() -> store.put(objectName, sealedIn));
+        long size = 0;
+        boolean complete = false;
+        try {
+            OutputStream sealing = key.sealingStream(sealedOut, CONTENT_VERSION);
+            byte[] buffer = new byte[64 * 1024];
+            for (int read; (read = in.read(buffer)) != -1; ) {
+                size += read;
+                if (size > limits.maxDocumentSize().toBytes()) {
+                    throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "document-too-large");
+                }
+                if (size > remainingQuota) {
+                    throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
+                }
+                sha256.update(buffer, 0, read);
+                scan.write(buffer, 0, read);
+                sealing.write(buffer, 0, read);
+            }
+            refuseIfInfected(scan.finish());
+            // Closing writes the last segment, then the end of the pipe: only now can S3 complete the object.
+            sealing.close();
+            awaitStored(upload);
+            complete = true;
+        } catch (IOException writeFailed) {
+            if (upload.isDone()) {
+                awaitStored(upload);
+            }
+            throw writeFailed;
+        } finally {
+            if (!complete) {
+                abandon(upload, sealedIn, sealedOut, objectName);
+            }
+        }
+        return new StagedContent(id, objectName, contentType, size, sha256.digest(), filename, key,
+                keyring.sealDocumentKey(key, citizenKey));
+    }
+
+    private VirusScanner.Verdict drainInto(VirusScanner.Scan scan, InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long size = 0;
+        for (int read; (read = in.read(buffer)) != -1; ) {
+            size += read;
+            if (size > limits.maxDocumentSize().toBytes()) {
+                throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "document-too-large");
+            }
+            scan.write(buffer, 0, read);
+        }
+        return scan.finish();
+    }
+
+    private static void refuseIfInfected(VirusScanner.Verdict verdict) {
+        if (verdict.infected()) {
+            log.warn("Upload refused: antivirus signature {}", verdict.signature());
+            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "document-infected");
+        }
+    }
+
+    /** Makes a staged content a document, or drops it and says why. */
+    public Document commit(Owner owner, StagedContent staged, Description description, String idempotencyKey) {
+        String title = Titles.clean(description.title());
+        Instant now = clock.instant();
+        DocumentRow row = new DocumentRow(staged.id(), owner.subject(), description.type(),
+                staged.key().sealField(TITLE, title), staged.key().sealField(FILENAME, staged.filename()),
+                staged.contentType(), staged.size(), staged.sha256(), staged.objectName(), CONTENT_VERSION,
+                staged.wrappedKey(), description.validUntil(), idempotencyKey, now, now);
+        try {
+            transaction.executeWithoutResult(status -> {
+                citizenKeys.lock(owner);
+                DocumentRepository.Usage usage = documents.usage(owner.subject());
+                if (usage.documents() >= limits.maxDocuments()
+                        || usage.bytes() + staged.size() > limits.quota().toBytes()) {
+                    throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
+                }
+                documents.insert(row);
+            });
+        } catch (DuplicateKeyException sameRetry) {
+            // A concurrent retry with the same Idempotency-Key won: this copy goes, the citizen gets that one.
+            discard(staged);
+            return findByIdempotencyKey(owner, idempotencyKey).orElseThrow();
+        } catch (RuntimeException refused) {
+            discard(staged);
+            throw refused;
+        }
+        return view(owner, row);
+    }
+
+    public void discard(StagedContent staged) {
+        deleteQuietly(staged.objectName());
+    }
+
+    public DocumentPage list(Owner owner, Optional<DocumentType> type, int page, int size) {
+        long total = documents.count(owner.subject(), type);
+        var items = documents.page(owner.subject(), type, page, size).stream().map(row -> view(owner, row)).toList();
+        return new DocumentPage(items, page, size, total, (total + size - 1) / size);
+    }
+
+    /** How full the citizen's safe is. */
+    public Usage usage(Owner owner) {
+        DocumentRepository.Usage usage = documents.usage(owner.subject());
+        return new Usage(usage.documents(), usage.bytes(), limits.maxDocuments(), limits.quota().toBytes());
+    }
+
+    public record Usage(long documents, long usedBytes, int maxDocuments, long quotaBytes) {
+    }
+
+    public Document get(Owner owner, UUID id) {
+        return view(owner, row(owner, id));
+    }
+
+    public Document update(Owner owner, UUID id, Optional<DocumentType> type, Optional<String> title,
+            Optional<Optional<LocalDate>> validUntil) {
+        DocumentRow row = row(owner, id);
+        DocumentKey key = openKey(owner, row);
+        byte[] sealedTitle = title.map(Titles::clean).map(clean -> key.sealField(TITLE, clean))
+                .orElse(row.titleSealed());
+        documents.update(owner.subject(), id, type.orElse(row.type()), sealedTitle,
+                validUntil.orElse(Optional.ofNullable(row.validUntil())).orElse(null));
+        return get(owner, id);
+    }
+
+    /** Destroys the row, hence the wrapped key, then the object; a failed object removal is left to the sweeper. */
+    public void delete(Owner owner, UUID id) {
+        String objectName = documents.delete(owner.subject(), id).orElseThrow(DocumentService::notFound);
+        deleteQuietly(objectName);
+    }
+
+    /** The plaintext of a document, with what a download response needs. */
+    public Content content(Owner owner, UUID id) throws IOException {
+        DocumentRow row = row(owner, id);
+        DocumentKey key = openKey(owner, row);
+        String filename = openField(row, key, FILENAME, row.filenameSealed());
+        if (row.size() <= limits.verifyBeforeSending().toBytes()) {
+            ByteArrayOutputStream plaintext = new ByteArrayOutputStream((int) row.size());
+            copyVerified(row, key, plaintext);
+            byte[] verified = plaintext.toByteArray();
+            return new Content(row.contentType(), row.size(), filename, out -> out.write(verified));
+        }
+        return new Content(row.contentType(), row.size(), filename, out -> copyVerified(row, key, out));
+    }
+
+    /** Writes the plaintext to {@code out}; the body must be written at most once. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    public record Content(String contentType, long size, String filename, Body body) {
+    }
+
+    private void copyVerified(DocumentRow row, DocumentKey key, OutputStream out) throws IOException {
+        MessageDigest sha256 = sha256();
+        try (InputStream sealed = store.get(row.objectName());
+                InputStream plaintext = key.openingStream(sealed, row.contentVersion())) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read; (read = plaintext.read(buffer)) != -1; ) {
+                sha256.update(buffer, 0, read);
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException broken) {
+            throw corrupted(row, broken);
+        }
+        if (!MessageDigest.isEqual(sha256.digest(), row.sha256())) {
+            throw corrupted(row, null);
+        }
+    }
+
+    private static ProblemException corrupted(DocumentRow row, Exception cause) {
+        log.error("Document {} failed its integrity check and was not served", row.id());
+        return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "document-corrupted", cause);
+    }
+
+    private DocumentRow row(Owner owner, UUID id) {
+        return documents.find(owner.subject(), id).orElseThrow(DocumentService::notFound);
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(HttpStatus.NOT_FOUND, "document-not-found");
+    }
+
+    private DocumentKey openKey(Owner owner, DocumentRow row) {
+        try {
+            return keyring.openDocumentKey(new DocumentRef(owner, row.id()), row.wrappedKey(), citizenKeys.keyOf(owner));
+        } catch (SealBrokenException broken) {
+            throw corrupted(row, broken);
+        }
+    }
+
+    private static String openField(DocumentRow row, DocumentKey key, String field, byte[] sealed) {
+        try {
+            return key.openField(field, sealed);
+        } catch (SealBrokenException broken) {
+            throw corrupted(row, broken);
+        }
+    }
+
+    private Document view(Owner owner, DocumentRow row) {
+        DocumentKey key = openKey(owner, row);
+        boolean expired = row.validUntil() != null && row.validUntil().isBefore(LocalDate.now(clock));
+        return new Document(row.id(), row.type().code(), openField(row, key, TITLE, row.titleSealed()),
+                openField(row, key, FILENAME, row.filenameSealed()), row.contentType(), row.size(),
+                HexFormat.of().formatHex(row.sha256()), row.createdAt(), row.updatedAt(), row.validUntil(), expired);
+    }
+
+    private static void awaitStored(Future<?> upload) throws IOException {
+        try {
+            upload.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while storing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StorageUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new StorageUnavailableException("put", e.getCause());
+        }
+    }
+
+    /**
+     * Makes sure nothing of an interrupted upload stays reachable: the pipe ends in an error, so S3 never completes
+     * the object; the upload is waited for, and only then is whatever it wrote removed.
+     */
+    private void abandon(Future<?> upload, SealedPipe sealedIn, PipedOutputStream sealedOut, String objectName) {
+        sealedIn.abort();
+        try {
+            sealedOut.close();
+        } catch (IOException ignored) {
+            // The reading end is gone already.
+        }
+        try {
+            upload.get(ABANDON_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException expected) {
+            // It failed on the aborted pipe, or hangs on S3: either way the object is removed or swept later.
+        }
+        deleteQuietly(objectName);
+    }
+
+    /** The reading end of the pipe to S3: once aborted, its end is an error rather than the end of a document. */
+    private static final class SealedPipe extends InputStream {
+
+        private final PipedInputStream source = new PipedInputStream(PIPE_BUFFER);
+        private volatile boolean aborted;
+
+        void abort() {
+            aborted = true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return checked(source.read());
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            return checked(source.read(buffer, offset, length));
+        }
+
+        private int checked(int result) throws IOException {
+            if (aborted) {
+                throw new IOException("Upload abandoned");
+            }
+            return result;
+        }
+
+        @Override
+        public void close() throws IOException {
+            source.close();
+        }
+    }
+
+    private void deleteQuietly(String objectName) {
+        try {
+            store.delete(objectName);
+        } catch (StorageUnavailableException e) {
+            log.warn("Object left for the orphan sweeper: removal failed ({})", e.getCause().getClass().getSimpleName());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package fr.civis.vault.document;
+
+import java.time.Clock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import fr.civis.vault.storage.ObjectStore;
+import fr.civis.vault.storage.StorageProperties;
+
+/**
+ * Removes sealed objects no document row points to: what an upload interrupted by a crash, a refusal or a lost
+ * removal left behind. Only objects older than the grace period go, so uploads in progress are never touched.
+ */
+@Component
+public class OrphanSweeper {
+
+    private static final Logger log = LoggerFactory.getLogger(OrphanSweeper.class);
+
+    private final ObjectStore store;
+    private final DocumentRepository documents;
+    private final StorageProperties settings;
+    private final Clock clock;
+
+    OrphanSweeper(ObjectStore store, DocumentRepository documents, StorageProperties settings, Clock clock) {
+        this.store = store;
+        this.documents = documents;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Number of objects removed. */
+    public int sweep() {
+        int removed = 0;
+        for (String name : store.namesOlderThan(clock.instant().minus(settings.orphanGrace()))) {
+            if (!documents.objectReferenced(name)) {
+                store.delete(name);
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            log.info("Orphan sweeper removed {} unreferenced objects", removed);
+        }
+        return removed;
+    }
+
+    @Scheduled(initialDelayString = "${civis.storage.sweep-initial-delay:PT1M}",
+            fixedDelayString = "${civis.storage.sweep-interval:PT15M}")
+    void scheduledSweep() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.warn("Orphan sweep skipped: {}", e.getClass().getSimpleName());
+        }
+    }
+}
