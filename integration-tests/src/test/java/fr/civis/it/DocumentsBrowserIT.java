@@ -1,0 +1,96 @@
+package fr.civis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import fr.civis.launcher.Platform;
+
+/** A citizen adds a document with a progress bar, finds it in the list, downloads it intact and deletes it. */
+@ExtendWith(PlatformExtension.class)
+class DocumentsBrowserIT {
+
+    @TempDir
+    Path downloads;
+
+    @TempDir
+    Path files;
+
+    private ChromeDriver browser;
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void uploadListDownloadDelete(Platform platform) throws Exception {
+        String username = new Citizens(platform).create("doc.browser");
+        byte[] content = VaultApi.pdf(3 * 1024 * 1024);
+        Path file = Files.write(files.resolve("quittance-loyer.pdf"), content);
+
+        browser = Browser.start(downloads);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(Citizens.PASSWORD);
+        browser.findElement(By.id("kc-login")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+
+        browser.findElement(By.id("upload-file")).sendKeys(file.toString());
+        new Select(browser.findElement(By.id("upload-type"))).selectByValue("justificatif-domicile");
+        WebElement title = browser.findElement(By.id("upload-title"));
+        title.clear();
+        title.sendKeys("Quittance de loyer");
+        browser.findElement(By.id("upload-submit")).click();
+
+        wait.until(ExpectedConditions.attributeToBe(By.id("upload-progress"), "value", "100"));
+        WebElement document = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#document-list .document")));
+        assertThat(document.findElement(By.className("document-title")).getText()).isEqualTo("Quittance de loyer");
+        assertThat(document.getAttribute("data-document-id")).matches("[0-9a-f-]{36}");
+        assertThat(browser.findElement(By.id("upload-error")).isDisplayed()).isFalse();
+
+        document.findElement(By.className("document-download")).click();
+        Path downloaded = awaitDownload();
+        assertThat(downloaded.getFileName().toString()).isEqualTo("quittance-loyer.pdf");
+        assertThat(Files.readAllBytes(downloaded)).isEqualTo(content);
+
+        document.findElement(By.className("document-delete")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-delete"))).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#document-list .document"), 0));
+    }
+
+    private Path awaitDownload() throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            try (Stream<Path> entries = Files.list(downloads)) {
+                List<Path> done = entries.filter(path -> !path.toString().endsWith(".crdownload")).toList();
+                if (!done.isEmpty()) {
+                    return done.getFirst();
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("No download arrived in " + downloads);
+    }
+}
