@@ -57,6 +57,10 @@ final class VaultApi {
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    HttpResponse<byte[]> getBytes(String path) throws Exception {
+        return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,13 +1,23 @@
 package fr.civis.vault.safe;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import fr.civis.common.problem.ProblemException;
 import fr.civis.vault.crypto.Owner;
 import fr.civis.vault.document.DocumentService;
 
@@ -17,9 +27,13 @@ import fr.civis.vault.document.DocumentService;
 class SafeController {
 
     private final DocumentService documents;
+    private final SafeExport export;
+    private final ExportRateLimiter exportLimiter;
 
-    SafeController(DocumentService documents) {
+    SafeController(DocumentService documents, SafeExport export, ExportRateLimiter exportLimiter) {
         this.documents = documents;
+        this.export = export;
+        this.exportLimiter = exportLimiter;
     }
 
     /**
@@ -33,5 +47,21 @@ class SafeController {
     SafeStatus safe(@AuthenticationPrincipal Jwt token) {
         DocumentService.Usage usage = documents.usage(new Owner(token.getSubject()));
         return new SafeStatus("OPEN", usage.documents(), usage.usedBytes(), usage.quotaBytes(), usage.maxDocuments());
+    }
+
+    @GetMapping("/api/v1/me/export")
+    @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, manifeste SHA-256.",
+            description = "Gratuit et illimité ; seul un usage abusif est refusé (429 export-rate-limited).")
+    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal Jwt token) {
+        Owner owner = new Owner(token.getSubject());
+        if (!exportLimiter.tryAcquire(owner.subject())) {
+            throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "export-rate-limited");
+        }
+        String filename = "mon-coffre-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("application/zip"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(out -> export.write(owner, out));
     }
 }

@@ -1,0 +1,87 @@
+package fr.civis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import fr.civis.launcher.Platform;
+import tools.jackson.databind.JsonNode;
+
+/** The whole safe in one ZIP: every document byte-identical, its metadata, a manifest that proves it. */
+@ExtendWith(PlatformExtension.class)
+class ExportIT {
+
+    @Test
+    void theExportHoldsEveryDocumentByteIdenticalWithAManifestOfTheirHashes(Platform platform) throws Exception {
+        Citizens citizens = new Citizens(platform);
+        VaultApi camille = new VaultApi(platform.settings().portalUrl(), citizens.token(citizens.create("export.camille")));
+        Map<String, byte[]> uploaded = new HashMap<>();
+        for (var sample : List.of(Map.entry("avis-imposition.pdf", 5 * 1024 * 1024), Map.entry("rib.pdf", 1),
+                Map.entry("acte.pdf", 70_000))) {
+            byte[] content = VaultApi.pdf(Math.max(sample.getValue(), 16));
+            assertThat(camille.upload(content, sample.getKey()).statusCode()).isEqualTo(201);
+            uploaded.put(sample.getKey(), content);
+        }
+
+        HttpResponse<byte[]> export = camille.getBytes("/api/v1/me/export");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Type")).hasValue("application/zip");
+        assertThat(export.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
+
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(export.body()))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                entries.put(entry.getName(), zip.readAllBytes());
+            }
+        }
+        for (var document : uploaded.entrySet()) {
+            String path = entries.keySet().stream().filter(name -> name.endsWith("-" + document.getKey()))
+                    .findFirst().orElseThrow(() -> new AssertionError(document.getKey() + " missing from " + entries.keySet()));
+            assertThat(entries.get(path)).isEqualTo(document.getValue());
+            JsonNode metadata = KeycloakClient.JSON.readTree(entries.get(path + ".json"));
+            assertThat(metadata.get("sha256").asString()).isEqualTo(sha256(document.getValue()));
+        }
+
+        JsonNode manifest = KeycloakClient.JSON.readTree(entries.get("manifest.json"));
+        assertThat(manifest.get("documentCount").asInt()).isEqualTo(3);
+        assertThat(manifest.get("files").size()).isEqualTo(6);
+        for (JsonNode file : manifest.get("files")) {
+            byte[] content = entries.get(file.get("path").asString());
+            assertThat(content).as(file.get("path").asString()).isNotNull();
+            assertThat(file.get("size").asLong()).isEqualTo(content.length);
+            assertThat(file.get("sha256").asString()).isEqualTo(sha256(content));
+        }
+        assertThat(entries).containsKey("LISEZ-MOI.txt");
+    }
+
+    @Test
+    void anotherCitizensExportHoldsNoneOfThem(Platform platform) throws Exception {
+        Citizens citizens = new Citizens(platform);
+        VaultApi alice = new VaultApi(platform.settings().portalUrl(), citizens.token(citizens.create("export.alice")));
+        VaultApi bob = new VaultApi(platform.settings().portalUrl(), citizens.token(citizens.create("export.bob")));
+        assertThat(alice.upload(VaultApi.pdf(10_000), "secret.pdf").statusCode()).isEqualTo(201);
+
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bob.getBytes("/api/v1/me/export").body()))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                entries.put(entry.getName(), zip.readAllBytes());
+            }
+        }
+        assertThat(entries.keySet()).containsExactlyInAnyOrder("manifest.json", "LISEZ-MOI.txt");
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+}

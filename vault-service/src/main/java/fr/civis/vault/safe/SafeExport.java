@@ -1,0 +1,140 @@
+package fr.civis.vault.safe;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.springframework.stereotype.Component;
+
+import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.document.Document;
+import fr.civis.vault.document.DocumentPage;
+import fr.civis.vault.document.DocumentService;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Everything in the safe as one ZIP, streamed: each document decrypted and checked, its metadata as JSON, and a
+ * manifest giving each file's SHA-256 so the citizen can check the archive is complete and intact (portability,
+ * décret 2018-853). Open formats only: the files as they were given, JSON, plain text.
+ */
+@Component
+class SafeExport {
+
+    private static final int PAGE = 100;
+
+    private final DocumentService documents;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    SafeExport(DocumentService documents, JsonMapper json, Clock clock) {
+        this.documents = documents;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    void write(Owner owner, OutputStream out) throws IOException {
+        List<Map<String, Object>> files = new ArrayList<>();
+        try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
+            int index = 0;
+            for (int page = 0; ; page++) {
+                DocumentPage batch = documents.list(owner, Optional.empty(), page, PAGE);
+                for (Document document : batch.items()) {
+                    index++;
+                    String base = "documents/%03d-%s".formatted(index, document.filename());
+                    files.add(entry(zip, base, out2 -> documents.content(owner, document.id()).body().writeTo(out2)));
+                    files.add(entry(zip, base + ".json", out2 -> out2.write(json.writeValueAsBytes(document))));
+                }
+                if (page + 1 >= batch.totalPages()) {
+                    break;
+                }
+            }
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("format", "civis-export/1");
+            manifest.put("exportedAt", clock.instant().toString());
+            manifest.put("subject", owner.subject());
+            manifest.put("documentCount", index);
+            manifest.put("files", files);
+            entry(zip, "manifest.json", out2 -> out2.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
+            entry(zip, "LISEZ-MOI.txt", out2 -> out2.write(README.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static final String README = """
+            Export de votre coffre Civis
+
+            documents/   vos documents, tels que vous les avez déposés, et pour chacun un fichier .json
+                         (type, titre, dates, empreinte SHA-256)
+            manifest.json  la liste de tous les fichiers de cette archive avec leur taille et leur empreinte
+                         SHA-256 : elle permet de vérifier que l'archive est complète et intacte
+                         (par exemple : sha256sum documents/*)
+
+            Les consentements et l'historique des accès s'ajouteront à cette archive quand le coffre
+            permettra de transmettre des documents à des services.
+            """;
+
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes one entry and returns what the manifest says of it. */
+    private static Map<String, Object> entry(ZipOutputStream zip, String name, Content content) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        MessageDigest sha256 = sha256();
+        CountingStream counting = new CountingStream(zip);
+        content.writeTo(new DigestOutputStream(counting, sha256));
+        zip.closeEntry();
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("path", name);
+        file.put("size", counting.count);
+        file.put("sha256", HexFormat.of().formatHex(sha256.digest()));
+        return file;
+    }
+
+    /** Counts bytes and keeps the ZIP open when an entry's writer closes its stream. */
+    private static final class CountingStream extends FilterOutputStream {
+        private long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+}
