@@ -1,5 +1,6 @@
 package fr.civis.it;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,6 +35,13 @@ final class Citizens {
                 "emailVerified", true,
                 "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
         return username;
+    }
+
+    /** The citizen's subject, as the vault sees it in access tokens. */
+    String subjectOf(String username) throws Exception {
+        String token = token(username);
+        return KeycloakClient.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+                .get("sub").asString();
     }
 
     String token(String username) throws Exception {

@@ -55,7 +55,11 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
                                 // No tolerance on expiry, so that a token one second past its end is refused at once.
                                 "CIVIS_SECURITY_CLOCK_SKEW", "0s",
                                 // A quota a test can fill in seconds.
-                                "CIVIS_DOCUMENTS_QUOTA", "30MB"));
+                                "CIVIS_DOCUMENTS_QUOTA", "30MB",
+                                // A closing safe's retrieval-only period, shortened from 30 days.
+                                "CIVIS_SAFE_CLOSURE_GRACE", "20s",
+                                "CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s",
+                                "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s"));
                 return new Running(Platform.start(settings, step -> System.out.println("[platform] " + step)));
             } catch (Exception e) {
                 throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);

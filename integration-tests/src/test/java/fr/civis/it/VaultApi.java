@@ -71,6 +71,20 @@ final class VaultApi {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** DELETE on a path, expecting {@code status}. */
+    HttpResponse<String> delete(String path, int status) throws Exception {
+        HttpResponse<String> response = HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != status) {
+            throw new AssertionError("DELETE " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response;
+    }
+
+    HttpResponse<String> post(String path) throws Exception {
+        return HTTP.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> delete(String id) throws Exception {
         return HTTP.send(request("/api/v1/documents/" + id).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -86,6 +86,11 @@ class DocumentRepository {
                 .param("owner", owner).param("id", id).query(String.class).optional();
     }
 
+    List<String> deleteAll(String owner) {
+        return jdbc.sql("DELETE FROM document WHERE owner = :owner RETURNING object_name")
+                .param("owner", owner).query(String.class).list();
+    }
+
     boolean objectReferenced(String objectName) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM document WHERE object_name = :name)")
                 .param("name", objectName).query(Boolean.class).single();

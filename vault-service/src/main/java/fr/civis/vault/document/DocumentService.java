@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,7 @@ import fr.civis.vault.crypto.Keyring;
 import fr.civis.vault.crypto.Owner;
 import fr.civis.vault.crypto.SealBrokenException;
 import fr.civis.vault.safe.CitizenKeys;
+import fr.civis.vault.safe.Safes;
 import fr.civis.vault.scanning.VirusScanner;
 import fr.civis.vault.storage.ObjectStore;
 import fr.civis.vault.storage.StorageUnavailableException;
@@ -65,12 +67,14 @@ public class DocumentService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final VirusScanner scanner;
+    private final Safes safes;
     private final ContentSniffer sniffer = new ContentSniffer();
     private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
 
     DocumentService(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
-            VirusScanner scanner, DocumentLimits limits, TransactionTemplate transaction, Clock clock) {
+            VirusScanner scanner, Safes safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock) {
         this.scanner = scanner;
+        this.safes = safes;
         this.documents = documents;
         this.citizenKeys = citizenKeys;
         this.keyring = keyring;
@@ -100,6 +104,7 @@ public class DocumentService {
      * size limit or over the citizen's remaining quota, a filename carrying a path.
      */
     public StagedContent stage(Owner owner, String originalFilename, InputStream content) throws IOException {
+        safes.requireWritable(owner);
         DocumentRepository.Usage usage = documents.usage(owner.subject());
         if (usage.documents() >= limits.maxDocuments() || usage.bytes() >= limits.quota().toBytes()) {
             throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
@@ -199,6 +204,7 @@ public class DocumentService {
         try {
             transaction.executeWithoutResult(status -> {
                 citizenKeys.lock(owner);
+                safes.requireWritable(owner);
                 DocumentRepository.Usage usage = documents.usage(owner.subject());
                 if (usage.documents() >= limits.maxDocuments()
                         || usage.bytes() + staged.size() > limits.quota().toBytes()) {
@@ -242,6 +248,7 @@ public class DocumentService {
 
     public Document update(Owner owner, UUID id, Optional<DocumentType> type, Optional<String> title,
             Optional<Optional<LocalDate>> validUntil) {
+        safes.requireWritable(owner);
         DocumentRow row = row(owner, id);
         DocumentKey key = openKey(owner, row);
         byte[] sealedTitle = title.map(Titles::clean).map(clean -> key.sealField(TITLE, clean))
@@ -253,8 +260,21 @@ public class DocumentService {
 
     /** Destroys the row, hence the wrapped key, then the object; a failed object removal is left to the sweeper. */
     public void delete(Owner owner, UUID id) {
+        safes.requireWritable(owner);
         String objectName = documents.delete(owner.subject(), id).orElseThrow(DocumentService::notFound);
         deleteQuietly(objectName);
+    }
+
+    /**
+     * Deletes every row of the citizen's documents, in the caller's transaction, and returns the objects they
+     * named; remove them with {@link #deleteObjects} once that transaction has committed.
+     */
+    public List<String> deleteAllRows(Owner owner) {
+        return documents.deleteAll(owner.subject());
+    }
+
+    public void deleteObjects(List<String> objectNames) {
+        objectNames.forEach(this::deleteQuietly);
     }
 
     /** The plaintext of a document, with what a download response needs. */

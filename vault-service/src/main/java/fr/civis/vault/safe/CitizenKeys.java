@@ -57,6 +57,11 @@ public class CitizenKeys {
                 .param("owner", owner.subject()).query(String.class).optional();
     }
 
+    /** Destroys the citizen's key: every document key it wrapped, in the database and in its backups, is lost for good. */
+    void destroy(Owner owner) {
+        jdbc.sql("DELETE FROM citizen_key WHERE owner = :owner").param("owner", owner.subject()).update();
+    }
+
     private byte[] stored(Owner owner) {
         return jdbc.sql("SELECT wrapped_key FROM citizen_key WHERE owner = :owner")
                 .param("owner", owner.subject()).query(byte[].class).optional().orElse(null);

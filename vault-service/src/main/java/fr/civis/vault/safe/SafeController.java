@@ -1,5 +1,6 @@
 package fr.civis.vault.safe;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -13,7 +14,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
@@ -27,26 +30,53 @@ import fr.civis.vault.document.DocumentService;
 class SafeController {
 
     private final DocumentService documents;
+    private final Safes safes;
     private final SafeExport export;
     private final ExportRateLimiter exportLimiter;
 
-    SafeController(DocumentService documents, SafeExport export, ExportRateLimiter exportLimiter) {
+    SafeController(DocumentService documents, Safes safes, SafeExport export, ExportRateLimiter exportLimiter) {
         this.documents = documents;
+        this.safes = safes;
         this.export = export;
         this.exportLimiter = exportLimiter;
     }
 
     /**
-     * @param status {@code OPEN}: closing the safe (décret 2018-853) is not offered yet, so every safe is open
+     * @param status             {@code OPEN}, or {@code CLOSING}: retrieval-only until {@code retrievalOnlyUntil}
+     * @param retrievalOnlyUntil when the keys of a closing safe are destroyed
      */
-    record SafeStatus(String status, long documents, long usedBytes, long quotaBytes, int maxDocuments) {
+    record SafeStatus(Safes.Status status, Instant retrievalOnlyUntil, long documents, long usedBytes, long quotaBytes,
+            int maxDocuments) {
     }
 
     @GetMapping("/api/v1/me/safe")
-    @Operation(summary = "État du coffre : nombre de documents, place utilisée et limites.")
+    @Operation(summary = "État du coffre : ouvert ou en fermeture, nombre de documents, place utilisée et limites.")
     SafeStatus safe(@AuthenticationPrincipal Jwt token) {
-        DocumentService.Usage usage = documents.usage(new Owner(token.getSubject()));
-        return new SafeStatus("OPEN", usage.documents(), usage.usedBytes(), usage.quotaBytes(), usage.maxDocuments());
+        return status(new Owner(token.getSubject()));
+    }
+
+    @DeleteMapping("/api/v1/me/safe")
+    @Operation(summary = "Ferme le coffre : il reste consultable (lecture et export seulement) pendant la période "
+            + "de grâce (30 jours par défaut), puis toutes ses clés sont détruites et les documents illisibles.")
+    ResponseEntity<SafeStatus> close(@AuthenticationPrincipal Jwt token) {
+        Owner owner = new Owner(token.getSubject());
+        safes.close(owner);
+        return ResponseEntity.accepted().body(status(owner));
+    }
+
+    @PostMapping("/api/v1/me/safe/reopen")
+    @Operation(summary = "Annule la fermeture du coffre pendant la période de grâce.")
+    SafeStatus reopen(@AuthenticationPrincipal Jwt token) {
+        Owner owner = new Owner(token.getSubject());
+        safes.reopen(owner);
+        return status(owner);
+    }
+
+    private SafeStatus status(Owner owner) {
+        Safes.State state = safes.state(owner);
+        DocumentService.Usage usage = documents.usage(owner);
+        return new SafeStatus(state.status(), state.retrievalOnlyUntil(), usage.documents(), usage.usedBytes(),
+                usage.quotaBytes(), usage.maxDocuments());
     }
 
     @GetMapping("/api/v1/me/export")
