@@ -59,7 +59,9 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
                                 // A closing safe's retrieval-only period, shortened from 30 days.
                                 "CIVIS_SAFE_CLOSURE_GRACE", "20s",
                                 "CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s",
-                                "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s"));
+                                "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s",
+                                "CIVIS_SAFE_NOTICE_INITIAL_DELAY", "1s",
+                                "CIVIS_SAFE_NOTICE_INTERVAL", "1s"));
                 return new Running(Platform.start(settings, step -> System.out.println("[platform] " + step)));
             } catch (Exception e) {
                 throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);

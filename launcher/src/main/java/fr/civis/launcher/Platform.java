@@ -72,6 +72,9 @@ public final class Platform implements AutoCloseable {
                             "CIVIS_STORAGE_SECRET_KEY", platform.secrets.get(Secrets.S3_SECRET_KEY),
                             "CIVIS_KEYS_KEYSTORE", settings.dataDir().resolve("keys/vault-master.p12").toString(),
                             "CIVIS_KEYS_PASSPHRASE", platform.secrets.get(Secrets.VAULT_KEYSTORE_PASSPHRASE),
+                            "CIVIS_DIRECTORY_CLIENT_SECRET", platform.secrets.get(Secrets.VAULT_CLIENT_SECRET),
+                            "SPRING_MAIL_HOST", "127.0.0.1",
+                            "SPRING_MAIL_PORT", Integer.toString(settings.ports().smtp()),
                             // Empty when clamd is not installed: the vault then says it does not scan.
                             "CIVIS_SCANNING_CLAMD_PORT", scanning ? Integer.toString(settings.ports().clamd()) : ""));
             return platform;
@@ -246,6 +249,7 @@ public final class Platform implements AutoCloseable {
         // Placeholders of the realm files (realm-config).
         env.put("CIVIS_PORTAL_URL", settings.portalUrl());
         env.put("CIVIS_MAIRIE_DEMO_SECRET", secrets.get(Secrets.MAIRIE_DEMO_SECRET));
+        env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
         ManagedProcess keycloak = launch("keycloak",

@@ -42,11 +42,12 @@ class SafeController {
     }
 
     /**
-     * @param status             {@code OPEN}, or {@code CLOSING}: retrieval-only until {@code retrievalOnlyUntil}
+     * @param status             {@code OPEN}; {@code NOTICE}: a closure decided by the city starts at
+     *                           {@code retrievalOnlyFrom}; {@code CLOSING}: retrieval-only until {@code retrievalOnlyUntil}
      * @param retrievalOnlyUntil when the keys of a closing safe are destroyed
      */
-    record SafeStatus(Safes.Status status, Instant retrievalOnlyUntil, long documents, long usedBytes, long quotaBytes,
-            int maxDocuments) {
+    record SafeStatus(Safes.Status status, Instant retrievalOnlyFrom, Instant retrievalOnlyUntil, long documents,
+            long usedBytes, long quotaBytes, int maxDocuments) {
     }
 
     @GetMapping("/api/v1/me/safe")
@@ -65,17 +66,18 @@ class SafeController {
     }
 
     @PostMapping("/api/v1/me/safe/reopen")
-    @Operation(summary = "Annule la fermeture du coffre pendant la période de grâce.")
+    @Operation(summary = "Annule la fermeture que l'habitant a demandée, pendant la période de grâce.")
     SafeStatus reopen(@AuthenticationPrincipal Jwt token) {
         Owner owner = new Owner(token.getSubject());
-        safes.reopen(owner);
+        safes.reopen(owner, false);
         return status(owner);
     }
 
-    private SafeStatus status(Owner owner) {
+    SafeStatus status(Owner owner) {
         Safes.State state = safes.state(owner);
         DocumentService.Usage usage = documents.usage(owner);
-        return new SafeStatus(state.status(), state.retrievalOnlyUntil(), usage.documents(), usage.usedBytes(),
+        return new SafeStatus(state.status(), state.retrievalOnlyFrom(), state.retrievalOnlyUntil(), usage.documents(),
+                usage.usedBytes(),
                 usage.quotaBytes(), usage.maxDocuments());
     }
 
