@@ -289,6 +289,13 @@ function renderSafe() {
     show($('safe-closing-text'), until ? { key: 'safe.closing', params: { date: until } } : { key: 'safe.closing.noDate' });
   }
   $('safe-closed').hidden = status !== 'CLOSED';
+  $('safe-notice').hidden = status !== 'NOTICE';
+  if (status === 'NOTICE') {
+    show($('safe-notice'), {
+      key: 'safe.notice',
+      params: { from: formatInstant(safe?.retrievalOnlyFrom, lang), until: formatInstant(safe?.retrievalOnlyUntil, lang) },
+    });
+  }
   $('upload-card').hidden = !canChange();
   $('close-safe-button').hidden = !canChange();
   $('export-button').hidden = status === 'CLOSED';
