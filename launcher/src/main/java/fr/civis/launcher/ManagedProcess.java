@@ -92,9 +92,37 @@ final class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the process (SIGTERM, SIGKILL after a grace period) and its children. */
     @Override
     public void close() {
         stop(process.toHandle());
+        forgetPid();
+    }
+
+    /** Kills the process and its children at once (SIGKILL), as a crash would, and waits until they are gone. */
+    void kill() {
+        ProcessHandle handle = process.toHandle();
+        List<ProcessHandle> children = handle.descendants().toList();
+        handle.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            handle.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+            for (ProcessHandle child : children) {
+                child.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception stillThere) {
+            throw new IllegalStateException(name + " ne s'est pas arrêté après SIGKILL", stillThere);
+        }
+        forgetPid();
+    }
+
+    private void forgetPid() {
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException ignored) {

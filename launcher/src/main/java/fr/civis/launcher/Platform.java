@@ -15,12 +15,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -43,13 +42,14 @@ public final class Platform implements AutoCloseable {
     private final PlatformSettings settings;
     private final Secrets secrets;
     private final Consumer<String> progress;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Parts parts;
     private final String java = ProcessHandle.current().info().command().orElse("java");
 
     private Platform(PlatformSettings settings, Secrets secrets, Consumer<String> progress) {
         this.settings = settings;
         this.secrets = secrets;
         this.progress = progress;
+        this.parts = new Parts(settings.dataDir(), progress);
     }
 
     /** Starts every part; on any failure stops what had started and rethrows. */
@@ -92,6 +92,38 @@ public final class Platform implements AutoCloseable {
         return secrets;
     }
 
+    /**
+     * The parts that run as processes, by the names used below: s3proxy, greenmail, clamd (when installed), keycloak,
+     * consent-service, vault-service. PostgreSQL is not among them: everything depends on it.
+     */
+    public Set<String> parts() {
+        return parts.names();
+    }
+
+    public boolean isRunning(String part) {
+        return parts.isRunning(part);
+    }
+
+    /** The process id of a running part (for jcmd and the like). */
+    public long pid(String part) {
+        return parts.pid(part);
+    }
+
+    /** Stops one part as {@link #close()} would (SIGTERM, then SIGKILL after a grace period); the rest keeps running. */
+    public void stop(String part) {
+        parts.stop(part);
+    }
+
+    /** Kills one part at once (SIGKILL), as a crash would; the rest keeps running. */
+    public void kill(String part) {
+        parts.kill(part);
+    }
+
+    /** Starts one part again (stopping it first if it runs) with the same command and environment, and awaits its health. */
+    public void restart(String part) throws IOException, InterruptedException {
+        parts.restart(part);
+    }
+
     private void startPostgres() throws IOException, SQLException {
         progress.accept("PostgreSQL…");
         Path logs = Files.createDirectories(settings.dataDir().resolve("logs"));
@@ -106,7 +138,7 @@ public final class Platform implements AutoCloseable {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile()))
                 .start();
-        started.push(postgres);
+        parts.add(postgres);
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
             for (String database : DATABASES) {
                 createDatabase(connection, database, secrets.databasePassword(database));
@@ -152,25 +184,25 @@ public final class Platform implements AutoCloseable {
                 "jclouds.provider=filesystem",
                 "jclouds.filesystem.basedir=" + objects,
                 ""));
-        ManagedProcess s3 = launch("s3proxy", List.of(java, "-Xmx256m", "-jar",
-                runtime("s3proxy.jar").toString(), "--properties", config.toString()), Map.of());
         // Any HTTP answer (403 to an unsigned request) means the server is up.
-        s3.awaitHttp(URI.create(settings.s3Url() + "/"), status -> status > 0, Duration.ofMinutes(1));
+        parts.launch("s3proxy", List.of(java, "-Xmx256m", "-jar",
+                runtime("s3proxy.jar").toString(), "--properties", config.toString()), Map.of(),
+                s3 -> s3.awaitHttp(URI.create(settings.s3Url() + "/"), status -> status > 0, Duration.ofMinutes(1)));
     }
 
     private void startMailCatcher() throws IOException, InterruptedException {
         progress.accept("Messagerie de test (GreenMail)…");
         var ports = settings.ports();
-        ManagedProcess mail = launch("greenmail", List.of(java, "-Xmx128m",
+        parts.launch("greenmail", List.of(java, "-Xmx128m",
                 "-Dgreenmail.hostname=127.0.0.1",
                 "-Dgreenmail.smtp.port=" + ports.smtp(),
                 "-Dgreenmail.imap.port=" + ports.imap(),
                 "-Dgreenmail.api.hostname=127.0.0.1",
                 "-Dgreenmail.api.port=" + ports.mailWeb(),
                 "-Dgreenmail.auth.disabled",
-                "-jar", runtime("greenmail.jar").toString()), Map.of());
-        mail.awaitHttp(URI.create(settings.mailWebUrl() + "/api/service/readiness"), status -> status == 200,
-                Duration.ofMinutes(1));
+                "-jar", runtime("greenmail.jar").toString()), Map.of(),
+                mail -> mail.awaitHttp(URI.create(settings.mailWebUrl() + "/api/service/readiness"),
+                        status -> status == 200, Duration.ofMinutes(1)));
     }
 
     /** Where Debian's clamav-daemon puts clamd. */
@@ -213,8 +245,8 @@ public final class Platform implements AutoCloseable {
                 "AlertExceedsMax yes",
                 "LogTime yes",
                 ""));
-        ManagedProcess scanner = launch("clamd", List.of(clamd.toString(), "--config-file=" + config), Map.of());
-        scanner.await("PING", () -> ping(settings.ports().clamd()), Duration.ofMinutes(2));
+        parts.launch("clamd", List.of(clamd.toString(), "--config-file=" + config), Map.of(),
+                scanner -> scanner.await("PING", () -> ping(settings.ports().clamd()), Duration.ofMinutes(2)));
         return true;
     }
 
@@ -252,10 +284,11 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
-        ManagedProcess keycloak = launch("keycloak",
-                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"), env);
-        keycloak.awaitHttp(URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
-                status -> status == 200, KEYCLOAK_START);
+        parts.launch("keycloak",
+                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"), env,
+                keycloak -> keycloak.awaitHttp(
+                        URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
+                        status -> status == 200, KEYCLOAK_START));
     }
 
     /** The distribution zip is unpacked once per version into the build folder. */
@@ -320,16 +353,11 @@ public final class Platform implements AutoCloseable {
         env.put("SPRING_DATASOURCE_PASSWORD", secrets.databasePassword(database));
         env.put("CIVIS_SECURITY_ISSUER", settings.issuer());
         env.putAll(settings.serviceEnv());
-        ManagedProcess service = launch(name, List.of(java, "-Xmx384m", "-jar",
-                runtime("services/" + name + ".jar").toString()), env);
-        service.awaitHttp(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"),
-                status -> status == 200, SERVICE_START);
-    }
-
-    private ManagedProcess launch(String name, List<String> command, Map<String, String> env) throws IOException {
-        ManagedProcess process = ManagedProcess.start(name, command, env, settings.dataDir(), settings.dataDir());
-        started.push(process);
-        return process;
+        parts.launch(name, List.of(java, "-Xmx" + settings.maxHeap(name), "-jar",
+                runtime("services/" + name + ".jar").toString()), env,
+                service -> service.awaitHttp(
+                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"),
+                        status -> status == 200, SERVICE_START));
     }
 
     private Path runtime(String relative) {
@@ -351,15 +379,9 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /** Stops every part in reverse order of start; keeps going when one of them fails to stop. */
+    /** Stops every part still running in reverse order of start; keeps going when one of them fails to stop. */
     @Override
     public void close() {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                progress.accept("Arrêt incomplet d'un composant : " + e.getClass().getSimpleName());
-            }
-        }
+        parts.close();
     }
 }

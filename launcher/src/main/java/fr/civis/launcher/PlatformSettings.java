@@ -15,6 +15,8 @@ import java.util.function.Function;
  * @param keycloakHome where the Keycloak distribution is unpacked (a build folder)
  * @param devData      import the demo accounts; never in production
  * @param serviceEnv   extra environment for both Spring services (tests tighten settings through it)
+ * @param maxHeap      maximum heap (-Xmx value, e.g. {@code 256m}) of a Spring service by name; {@value #DEFAULT_MAX_HEAP}
+ *                     for a service not named
  */
 public record PlatformSettings(
         Path dataDir,
@@ -22,7 +24,31 @@ public record PlatformSettings(
         Path keycloakHome,
         boolean devData,
         Ports ports,
-        Map<String, String> serviceEnv) {
+        Map<String, String> serviceEnv,
+        Map<String, String> maxHeap) {
+
+    public static final String DEFAULT_MAX_HEAP = "384m";
+
+    public PlatformSettings {
+        serviceEnv = Map.copyOf(serviceEnv);
+        maxHeap = Map.copyOf(maxHeap);
+        maxHeap.forEach((service, size) -> {
+            if (!size.matches("[1-9][0-9]*[kKmMgG]")) {
+                throw new IllegalArgumentException("Taille de tas invalide pour " + service + " : « " + size + " »");
+            }
+        });
+    }
+
+    /** Every service at the default heap. */
+    public PlatformSettings(Path dataDir, Path runtimeDir, Path keycloakHome, boolean devData, Ports ports,
+            Map<String, String> serviceEnv) {
+        this(dataDir, runtimeDir, keycloakHome, devData, ports, serviceEnv, Map.of());
+    }
+
+    /** The -Xmx value the named service is started with. */
+    public String maxHeap(String service) {
+        return maxHeap.getOrDefault(service, DEFAULT_MAX_HEAP);
+    }
 
     public record Ports(int postgres, int s3, int smtp, int imap, int mailWeb, int clamd, int keycloak,
             int keycloakManagement, int consent, int consentManagement, int vault, int vaultManagement) {

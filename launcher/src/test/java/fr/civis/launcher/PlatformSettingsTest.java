@@ -52,4 +52,17 @@ class PlatformSettingsTest {
                 ports.keycloak(), ports.keycloakManagement(), ports.consent(), ports.consentManagement(), ports.vault(),
                 ports.vaultManagement())).doesNotHaveDuplicates();
     }
+
+    @Test
+    void servicesRunAtTheDefaultHeapUnlessTestsSayOtherwise() {
+        PlatformSettings defaults = settings(Map.of());
+        assertThat(defaults.maxHeap("vault-service")).isEqualTo("384m");
+        PlatformSettings small = new PlatformSettings(Path.of("/d"), Path.of("/r"), Path.of("/k"), true,
+                defaults.ports(), Map.of(), Map.of("vault-service", "256m"));
+        assertThat(small.maxHeap("vault-service")).isEqualTo("256m");
+        assertThat(small.maxHeap("consent-service")).isEqualTo("384m");
+        assertThatThrownBy(() -> new PlatformSettings(Path.of("/d"), Path.of("/r"), Path.of("/k"), true,
+                defaults.ports(), Map.of(), Map.of("vault-service", "-Xmx256m")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

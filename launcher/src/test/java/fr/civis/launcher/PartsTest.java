@@ -1,0 +1,132 @@
+package fr.civis.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartsTest {
+
+    @TempDir
+    Path data;
+
+    private final List<String> progress = new ArrayList<>();
+
+    /** A process that ignores SIGTERM would make stop() wait its whole grace; sleep does not. */
+    private static List<String> sleeper() {
+        return List.of("sleep", "600");
+    }
+
+    @Test
+    void killEndsOnePartAtOnceAndRestartStartsItAgainWithTheSameCommandAndEnvironment() throws Exception {
+        AtomicInteger healthChecks = new AtomicInteger();
+        try (Parts parts = new Parts(data, progress::add)) {
+            parts.launch("first", sleeper(), Map.of(), process -> { });
+            parts.launch("second", List.of("bash", "-c", "echo \"started with $CIVIS_MARK\"; exec sleep 600"),
+                    Map.of("CIVIS_MARK", "m-42"), process -> awaitLines(process.logFile(), healthChecks.incrementAndGet()));
+            long before = parts.pid("second");
+            ProcessHandle handle = ProcessHandle.of(before).orElseThrow();
+
+            parts.kill("second");
+
+            assertThat(handle.isAlive()).isFalse();
+            assertThat(parts.isRunning("second")).isFalse();
+            assertThat(parts.isRunning("first")).isTrue();
+            assertThat(data.resolve("run/second.pid")).doesNotExist();
+            assertThatThrownBy(() -> parts.pid("second")).isInstanceOf(IllegalStateException.class);
+
+            parts.restart("second");
+
+            assertThat(parts.isRunning("second")).isTrue();
+            assertThat(parts.pid("second")).isNotEqualTo(before);
+            assertThat(healthChecks).hasValue(2);
+            assertThat(Files.readString(data.resolve("run/second.pid")).trim()).isEqualTo(Long.toString(parts.pid("second")));
+            // The log keeps both runs, each with the same environment.
+            assertThat(Files.readAllLines(data.resolve("logs/second.log"))).containsExactly(
+                    "started with m-42", "started with m-42");
+        }
+    }
+
+    /** The health check of the echoing part: its line is in the log. */
+    private static void awaitLines(Path log, int lines) throws java.io.IOException, InterruptedException {
+        for (int i = 0; i < 200 && Files.readAllLines(log).size() < lines; i++) {
+            Thread.sleep(25);
+        }
+    }
+
+    @Test
+    void stopAndRestartOfARunningPart() throws Exception {
+        try (Parts parts = new Parts(data, progress::add)) {
+            parts.launch("s3proxy", sleeper(), Map.of(), process -> { });
+            ProcessHandle first = ProcessHandle.of(parts.pid("s3proxy")).orElseThrow();
+            parts.stop("s3proxy");
+            assertThat(first.isAlive()).isFalse();
+            parts.stop("s3proxy"); // already stopped: nothing to do
+            parts.kill("s3proxy");
+            parts.restart("s3proxy");
+            ProcessHandle second = ProcessHandle.of(parts.pid("s3proxy")).orElseThrow();
+            parts.restart("s3proxy"); // running: stopped first
+            assertThat(second.isAlive()).isFalse();
+            assertThat(parts.isRunning("s3proxy")).isTrue();
+        }
+    }
+
+    @Test
+    void closeStopsWhatStillRunsInReverseOrderOfFirstStartAndClosesResources() throws Exception {
+        List<String> closed = new ArrayList<>();
+        List<ProcessHandle> handles = new ArrayList<>();
+        Parts parts = new Parts(data, progress::add);
+        parts.add(() -> closed.add("database"));
+        for (String name : List.of("a", "b", "c")) {
+            parts.launch(name, sleeper(), Map.of(), process -> { });
+        }
+        parts.kill("b");
+        parts.restart("a");
+        for (String name : List.of("a", "c")) {
+            ProcessHandle handle = ProcessHandle.of(parts.pid(name)).orElseThrow();
+            handles.add(handle);
+            handle.onExit().thenRun(() -> {
+                synchronized (closed) {
+                    closed.add(name);
+                }
+            });
+        }
+        parts.close();
+        for (ProcessHandle handle : handles) {
+            handle.onExit().join();
+        }
+        Thread.sleep(100);
+        assertThat(closed).containsExactly("c", "a", "database");
+    }
+
+    @Test
+    void aPartThatFailsItsHealthCheckIsStillStoppedByClose() throws Exception {
+        Parts parts = new Parts(data, progress::add);
+        assertThatThrownBy(() -> parts.launch("broken", sleeper(), Map.of(), process -> {
+            throw new IllegalStateException("not ready");
+        })).hasMessage("not ready");
+        ProcessHandle handle = ProcessHandle.of(parts.pid("broken")).orElseThrow();
+        parts.close();
+        assertThat(handle.isAlive()).isFalse();
+    }
+
+    @Test
+    void unknownPartsAndDuplicateNamesAreRefused() throws Exception {
+        try (Parts parts = new Parts(data, progress::add)) {
+            parts.launch("one", sleeper(), Map.of(), process -> { });
+            assertThatThrownBy(() -> parts.kill("two")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("two");
+            assertThatThrownBy(() -> parts.launch("one", sleeper(), Map.of(), process -> { }))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(parts.names()).containsExactly("one");
+        }
+    }
+}
