@@ -136,7 +136,14 @@ public class DocumentService {
 
         SealedPipe sealedIn = new SealedPipe();
         PipedOutputStream sealedOut = new PipedOutputStream(sealedIn.source);
-        Future<?> upload = uploads.submit(() -> store.put(objectName, sealedIn));
+        Future<?> upload = uploads.submit(() -> {
+            try {
+                store.put(objectName, sealedIn);
+            } finally {
+                // However the upload ended, a write into the pipe now fails at once instead of waiting for space.
+                sealedIn.uploadEnded();
+            }
+        });
         long size = 0;
         boolean complete = false;
         try {
@@ -160,7 +167,8 @@ public class DocumentService {
             awaitStored(upload);
             complete = true;
         } catch (IOException writeFailed) {
-            if (upload.isDone()) {
+            if (sealedIn.hasUploadEnded()) {
+                // The pipe broke because S3 gave up: say so (503), not that the write failed.
                 awaitStored(upload);
             }
             throw writeFailed;
@@ -394,9 +402,28 @@ public class DocumentService {
 
         private final PipedInputStream source = new PipedInputStream(PIPE_BUFFER);
         private volatile boolean aborted;
+        private volatile boolean uploadEnded;
 
         void abort() {
             aborted = true;
+        }
+
+        /**
+         * Called by the upload when it returns or fails. The pipe's own check for a dead reader only looks at the
+         * thread that last read, which may be a pooled thread of the S3 client that lives on: without this, the
+         * sealing side would wait for space forever once S3 has failed.
+         */
+        void uploadEnded() {
+            uploadEnded = true;
+            try {
+                source.close();
+            } catch (IOException ignored) {
+                // PipedInputStream.close does not fail.
+            }
+        }
+
+        boolean hasUploadEnded() {
+            return uploadEnded;
         }
 
         @Override
