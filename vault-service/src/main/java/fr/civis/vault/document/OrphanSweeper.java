@@ -9,10 +9,11 @@ import org.springframework.stereotype.Component;
 
 import fr.civis.vault.storage.ObjectStore;
 import fr.civis.vault.storage.StorageProperties;
+import fr.civis.vault.storage.StorageUnavailableException;
 
 /**
  * Removes sealed objects no document row points to: what an upload interrupted by a crash, a refusal or a lost
- * removal left behind. Only objects older than the grace period go, so uploads in progress are never touched.
+ * removal left behind; aborts multipart uploads abandoned the same way (their parts are not objects yet). Only objects older than the grace period go, so uploads in progress are never touched.
  */
 @Component
 public class OrphanSweeper {
@@ -34,7 +35,17 @@ public class OrphanSweeper {
     /** Number of objects removed. */
     public int sweep() {
         int removed = 0;
-        for (String name : store.namesOlderThan(clock.instant().minus(settings.orphanGrace()))) {
+        java.time.Instant before = clock.instant().minus(settings.orphanGrace());
+        try {
+            int aborted = store.abortUploadsStartedBefore(before);
+            if (aborted > 0) {
+                log.info("Orphan sweeper aborted {} abandoned multipart uploads", aborted);
+            }
+        } catch (StorageUnavailableException e) {
+            // Not every S3 server lists uploads; the objects are swept all the same.
+            log.warn("Abandoned multipart uploads not checked: {}", e.getCause().getClass().getSimpleName());
+        }
+        for (String name : store.namesOlderThan(before)) {
             if (!documents.objectReferenced(name)) {
                 store.delete(name);
                 removed++;

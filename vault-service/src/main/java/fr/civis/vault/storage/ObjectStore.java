@@ -6,16 +6,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.minio.AbortMultipartUploadArgs;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.messages.Item;
+import io.minio.messages.ListMultipartUploadsResult;
 
 import org.springframework.stereotype.Component;
 
@@ -28,11 +34,20 @@ public class ObjectStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MinioClient client;
+    /** Multipart upload listing and abort are only in the asynchronous client. */
+    private final MinioAsyncClient uploads;
+    /** Objects this instance is writing right now: never aborted, whatever their age. */
+    private final Set<String> writing = ConcurrentHashMap.newKeySet();
     private final StorageProperties settings;
 
     ObjectStore(StorageProperties settings) {
         this.settings = settings;
         this.client = MinioClient.builder()
+                .endpoint(settings.endpoint().toString())
+                .credentials(settings.accessKey(), settings.secretKey())
+                .region(settings.region())
+                .build();
+        this.uploads = MinioAsyncClient.builder()
                 .endpoint(settings.endpoint().toString())
                 .credentials(settings.accessKey(), settings.secretKey())
                 .region(settings.region())
@@ -58,6 +73,7 @@ public class ObjectStore {
 
     /** Stores the stream under {@code name}, in parts of the configured size, whatever its length. */
     public void put(String name, InputStream content) {
+        writing.add(name);
         try {
             client.putObject(PutObjectArgs.builder()
                     .bucket(settings.bucket())
@@ -67,6 +83,8 @@ public class ObjectStore {
                     .build());
         } catch (Exception e) {
             throw new StorageUnavailableException("put", e);
+        } finally {
+            writing.remove(name);
         }
     }
 
@@ -102,4 +120,39 @@ public class ObjectStore {
         return names;
     }
 
+    /**
+     * Aborts the multipart uploads started before {@code before} and never completed nor aborted: what an upload cut
+     * by a crash, or by the store itself going away, leaves as hidden parts. Uploads this instance is still writing
+     * are kept however old. Returns how many were aborted.
+     */
+    public int abortUploadsStartedBefore(Instant before) {
+        int aborted = 0;
+        try {
+            String keyMarker = null;
+            String uploadIdMarker = null;
+            while (true) {
+                ListMultipartUploadsResult page = uploads.listMultipartUploads(ListMultipartUploadsArgs.builder()
+                        .bucket(settings.bucket()).keyMarker(keyMarker).uploadIdMarker(uploadIdMarker).build())
+                        .get().result();
+                for (ListMultipartUploadsResult.Upload upload : page.uploads()) {
+                    if (upload.initiated() != null && upload.initiated().toInstant().isBefore(before)
+                            && !writing.contains(upload.objectName())) {
+                        uploads.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(settings.bucket())
+                                .object(upload.objectName()).uploadId(upload.uploadId()).build()).get();
+                        aborted++;
+                    }
+                }
+                if (!page.isTruncated()) {
+                    return aborted;
+                }
+                keyMarker = page.nextKeyMarker();
+                uploadIdMarker = page.nextUploadIdMarker();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("list uploads", e);
+        } catch (Exception e) {
+            throw new StorageUnavailableException("list uploads", e);
+        }
+    }
 }
