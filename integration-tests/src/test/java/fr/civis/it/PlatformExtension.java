@@ -41,31 +41,39 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
                 .computeIfAbsent(Running.class, key -> Running.start(), Running.class);
     }
 
+    /**
+     * A platform of its own, on fresh data in {@code target/<name>} and free ports, for tests that need other settings
+     * or that stop and kill its parts; the caller closes it.
+     */
+    static Platform startPlatform(String name, Map<String, String> serviceEnv, Map<String, String> maxHeap) {
+        Path target = Path.of(System.getProperty("civis.it.work", "target/it")).toAbsolutePath().getParent();
+        Path work = target.resolve(name);
+        Path runtime = Path.of(System.getProperty("civis.runtime", "../launcher/target/runtime")).toAbsolutePath();
+        try {
+            Running.deleteRecursively(work.resolve("data"));
+            var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
+                    PlatformSettings.Ports.free(), serviceEnv, maxHeap);
+            return Platform.start(settings, step -> System.out.println("[" + name + "] " + step));
+        } catch (Exception e) {
+            throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);
+        }
+    }
+
     /** Closed by JUnit when the root context closes, that is after the last test class. */
     private record Running(Platform platform) implements AutoCloseable {
 
         static Running start() {
-            Path work = Path.of(System.getProperty("civis.it.work", "target/it")).toAbsolutePath();
-            Path runtime = Path.of(System.getProperty("civis.runtime", "../launcher/target/runtime")).toAbsolutePath();
-            try {
-                deleteRecursively(work.resolve("data"));
-                var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
-                        PlatformSettings.Ports.free(),
-                        Map.of(
-                                // No tolerance on expiry, so that a token one second past its end is refused at once.
-                                "CIVIS_SECURITY_CLOCK_SKEW", "0s",
-                                // A quota a test can fill in seconds.
-                                "CIVIS_DOCUMENTS_QUOTA", "30MB",
-                                // A closing safe's retrieval-only period, shortened from 30 days.
-                                "CIVIS_SAFE_CLOSURE_GRACE", "20s",
-                                "CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s",
-                                "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s",
-                                "CIVIS_SAFE_NOTICE_INITIAL_DELAY", "1s",
-                                "CIVIS_SAFE_NOTICE_INTERVAL", "1s"));
-                return new Running(Platform.start(settings, step -> System.out.println("[platform] " + step)));
-            } catch (Exception e) {
-                throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);
-            }
+            return new Running(startPlatform("it", Map.of(
+                    // No tolerance on expiry, so that a token one second past its end is refused at once.
+                    "CIVIS_SECURITY_CLOCK_SKEW", "0s",
+                    // A quota a test can fill in seconds.
+                    "CIVIS_DOCUMENTS_QUOTA", "30MB",
+                    // A closing safe's retrieval-only period, shortened from 30 days.
+                    "CIVIS_SAFE_CLOSURE_GRACE", "20s",
+                    "CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s",
+                    "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s",
+                    "CIVIS_SAFE_NOTICE_INITIAL_DELAY", "1s",
+                    "CIVIS_SAFE_NOTICE_INTERVAL", "1s"), Map.of()));
         }
 
         @Override

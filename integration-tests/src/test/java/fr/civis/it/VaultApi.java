@@ -25,6 +25,10 @@ final class VaultApi {
         this.token = token;
     }
 
+    String token() {
+        return token;
+    }
+
     HttpResponse<String> upload(byte[] content, String filename, Map<String, String> fields, String idempotencyKey)
             throws Exception {
         String boundary = "civis-" + UUID.randomUUID();
