@@ -66,6 +66,7 @@ class FaultInjectionIT {
     private static final long GIB = 1024L * MIB;
     private static final String VAULT = "vault-service";
     private static final String S3 = "s3proxy";
+    private static final String CLAMD = "clamd";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Platform platform;
@@ -88,7 +89,7 @@ class FaultInjectionIT {
     /** A test that failed half-way must not leave the next one without its S3 server or its vault. */
     @BeforeEach
     void everythingRuns() throws Exception {
-        for (String part : List.of(S3, VAULT)) {
+        for (String part : List.of(S3, CLAMD, VAULT)) {
             if (!platform.isRunning(part)) {
                 platform.restart(part);
             }
@@ -138,10 +139,27 @@ class FaultInjectionIT {
         assertEveryRowHasItsObject();
     }
 
+    @Test
+    @Order(2)
+    void withTheAntivirusDownUploadsAreRefusedNotWavedThrough() throws Exception {
+        String token = token("fault.clamd");
+        VaultApi api = new VaultApi(platform.settings().portalUrl(), token);
+        platform.stop(CLAMD);
+
+        HttpResponse<String> refused = api.upload(VaultApi.pdf(50_000), "attestation.pdf");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(VaultApi.json(refused).get("code").asString()).isEqualTo("scanner-unavailable");
+        assertThat(VaultApi.json(api.get("/api/v1/documents")).get("totalItems").asLong()).isZero();
+        assertEveryRowHasItsObject();
+
+        platform.restart(CLAMD);
+        assertThat(api.upload(VaultApi.pdf(50_000), "attestation.pdf").statusCode()).isEqualTo(201);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     @Test
-    @Order(2)
+    @Order(3)
     void theVaultKilledDuringTwentyUploadsLeavesNoHalfStoredDocumentAndTheSweeperRemovesOrphans() throws Exception {
         String token = token("fault.kill");
         int uploads = 20;
@@ -211,7 +229,7 @@ class FaultInjectionIT {
     // ---------------------------------------------------------------------------------------------------------------
 
     @Test
-    @Order(3)
+    @Order(4)
     void aOneGibDocumentGoesInAndOutThroughAVaultWithA256MbHeap() throws Exception {
         String token = token("fault.huge");
         long pid = platform.pid(VAULT);
