@@ -1,0 +1,405 @@
+package fr.civis.bench;
+
+import fr.civis.launcher.Platform;
+import fr.civis.launcher.PlatformSettings;
+import fr.civis.launcher.Secrets;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The vault's uploads and downloads against raw S3, in the same run, on the same s3proxy: starts the real platform
+ * (fresh data in {@code bench/target/bench-data}, free ports), creates a citizen and gets their token from Keycloak
+ * as the integration tests do, then for each document size and number of concurrent streams times
+ *
+ * <ul>
+ *   <li>vault: multipart {@code POST /api/v1/documents}, then {@code GET /api/v1/documents/{id}/content};</li>
+ *   <li>raw S3: {@code putObject} of the same bytes with a known size, then {@code getObject}, with the MinIO SDK,
+ *       the client library and signing mode the vault itself uses.</li>
+ * </ul>
+ *
+ * Vault and raw rounds alternate, so that a noisy neighbour slows both alike; the median round is reported.
+ * Everything created is deleted as it goes. System properties: {@code bench.sizes} (bytes, comma-separated),
+ * {@code bench.streams}, {@code bench.scan=false} (vault without ClamAV), {@code bench.rounds.scale} (multiplies
+ * the rounds), {@code bench.work}, {@code civis.runtime}.
+ */
+public final class VaultVsS3 {
+
+    private static final String BUCKET = "civis-vault";
+    private static final String CLIENT = "bench-services";
+    private static final String SECRET = "bench-client-secret-not-for-production";
+    private static final String PASSWORD = "bench-coffre-2026";
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final Platform platform;
+    private final MinioClient s3;
+    private final String vaultUrl;
+    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    private volatile String token;
+    private volatile long tokenAt;
+
+    private VaultVsS3(Platform platform) throws IOException {
+        this.platform = platform;
+        this.vaultUrl = platform.settings().portalUrl();
+        // As ObjectStore builds it: endpoint, credentials, region.
+        this.s3 = MinioClient.builder().endpoint(platform.settings().s3Url())
+                .credentials(platform.secrets().get(Secrets.S3_ACCESS_KEY), platform.secrets().get(Secrets.S3_SECRET_KEY))
+                .region("us-east-1").build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(System.getProperty("bench.work", "bench/target/bench-data")).toAbsolutePath();
+        Path runtime = Path.of(System.getProperty("civis.runtime", "launcher/target/runtime")).toAbsolutePath();
+        boolean scan = !"false".equals(System.getProperty("bench.scan"));
+        List<Integer> sizes = Arrays.stream(System.getProperty("bench.sizes", "204800,5242880,104857600").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        List<Integer> streams = Arrays.stream(System.getProperty("bench.streams", "1,4").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        double scale = Double.parseDouble(System.getProperty("bench.rounds.scale", "1"));
+
+        deleteRecursively(work.resolve("data"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE", "200MB",
+                "CIVIS_DOCUMENTS_QUOTA", "100GB"));
+        if (!scan) {
+            env.put("CIVIS_SCANNING_CLAMD_PORT", ""); // the vault then does not scan
+        }
+        var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
+                PlatformSettings.Ports.free(), env);
+        long started = System.nanoTime();
+        try (Platform platform = Platform.start(settings, step -> System.out.println("[platform] " + step))) {
+            System.out.printf("Platform up in %.0f s (ClamAV scanning %s)%n", (System.nanoTime() - started) / 1e9,
+                    scan ? "as the launcher set it" : "OFF");
+            new VaultVsS3(platform).run(sizes, streams, scale);
+        }
+    }
+
+    private void run(List<Integer> sizes, List<Integer> streams, double scale) throws Exception {
+        createCitizen();
+        System.out.println("Warm-up…");
+        for (int i = 0; i < 15; i++) {
+            byte[] warm = pdf(1024 * 1024 + i);
+            oneVault(warm, prepareMultipart(warm));
+            oneRaw(warm);
+        }
+        List<String> rows = new ArrayList<>();
+        rows.add("| size | streams | rounds | vault up MB/s | raw PUT MB/s | up vault/raw | vault down MB/s | raw GET MB/s | down vault/raw |");
+        rows.add("|---|---|---|---|---|---|---|---|---|");
+        for (int size : sizes) {
+            byte[] content = pdf(size);
+            Multipart body = prepareMultipart(content);
+            for (int n : streams) {
+                int rounds = Math.max(3, (int) Math.round(scale * rounds(size, n)));
+                double[] vaultUp = new double[rounds], vaultDown = new double[rounds];
+                double[] rawUp = new double[rounds], rawDown = new double[rounds];
+                // One untimed round of each first, for this size.
+                round(n, () -> oneVault(content, body));
+                round(n, () -> oneRaw(content));
+                for (int r = 0; r < rounds; r++) {
+                    double[] v = round(n, () -> oneVault(content, body));
+                    double[] w = round(n, () -> oneRaw(content));
+                    vaultUp[r] = mbps(size, n, v[0]);
+                    vaultDown[r] = mbps(size, n, v[1]);
+                    rawUp[r] = mbps(size, n, w[0]);
+                    rawDown[r] = mbps(size, n, w[1]);
+                }
+                double vu = median(vaultUp), ru = median(rawUp), vd = median(vaultDown), rd = median(rawDown);
+                String row = String.format("| %s | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", human(size), n,
+                        rounds, vu, ru, vu / ru, vd, rd, vd / rd);
+                System.out.println(row + "   vault up " + fmt(vaultUp) + " raw up " + fmt(rawUp)
+                        + " vault down " + fmt(vaultDown) + " raw down " + fmt(rawDown));
+                rows.add(row);
+            }
+        }
+        System.out.println();
+        rows.forEach(System.out::println);
+        pool.shutdownNow();
+    }
+
+    /** Rounds per case: many for small documents, few for big ones, so each case takes seconds. */
+    private static int rounds(int size, int streams) {
+        if (size <= 1024 * 1024) {
+            return 30;
+        }
+        if (size <= 16 * 1024 * 1024) {
+            return 12;
+        }
+        return streams == 1 ? 5 : 4;
+    }
+
+    /**
+     * {@code n} concurrent uploads, then (once all are stored) {@code n} concurrent downloads: the wall-clock
+     * seconds of each phase. The tasks delete what they made after the download.
+     */
+    private double[] round(int n, Callable<Transfer> start) throws Exception {
+        long t0 = System.nanoTime();
+        List<Future<Transfer>> uploads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            uploads.add(pool.submit(start));
+        }
+        List<Transfer> transfers = new ArrayList<>();
+        for (Future<Transfer> upload : uploads) {
+            transfers.add(upload.get());
+        }
+        long t1 = System.nanoTime();
+        List<Future<Long>> downloads = new ArrayList<>();
+        for (Transfer transfer : transfers) {
+            downloads.add(pool.submit(transfer::download));
+        }
+        for (int i = 0; i < n; i++) {
+            long read = downloads.get(i).get();
+            if (read != transfers.get(i).size()) {
+                throw new IllegalStateException("downloaded " + read + " bytes of " + transfers.get(i).size());
+            }
+        }
+        long t2 = System.nanoTime();
+        for (Transfer transfer : transfers) {
+            transfer.delete();
+        }
+        return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
+    }
+
+    private interface Transfer {
+        long size();
+
+        long download() throws Exception;
+
+        void delete() throws Exception;
+    }
+
+    private Transfer oneVault(byte[] content, Multipart body) throws Exception {
+        String bearer = token();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(vaultUrl + "/api/v1/documents"))
+                .header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "multipart/form-data; boundary=" + body.boundary())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw new IllegalStateException("vault upload answered " + response.statusCode() + ": " + response.body());
+        }
+        Matcher id = ID.matcher(response.body());
+        if (!id.find()) {
+            throw new IllegalStateException("no id in " + response.body());
+        }
+        String documentId = id.group(1);
+        return new Transfer() {
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public long download() throws Exception {
+                HttpResponse<InputStream> got = http.send(HttpRequest.newBuilder(
+                                URI.create(vaultUrl + "/api/v1/documents/" + documentId + "/content"))
+                        .header("Authorization", "Bearer " + bearer).GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (got.statusCode() != 200) {
+                    throw new IllegalStateException("vault download answered " + got.statusCode());
+                }
+                return drain(got.body());
+            }
+
+            @Override
+            public void delete() throws Exception {
+                HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(
+                                URI.create(vaultUrl + "/api/v1/documents/" + documentId))
+                        .header("Authorization", "Bearer " + bearer).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (deleted.statusCode() / 100 != 2) {
+                    throw new IllegalStateException("vault delete answered " + deleted.statusCode());
+                }
+            }
+        };
+    }
+
+    private Transfer oneRaw(byte[] content) throws Exception {
+        String name = "bench-" + UUID.randomUUID();
+        s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(name)
+                .stream(new ByteArrayInputStream(content), (long) content.length, -1L)
+                .contentType("application/octet-stream").build());
+        return new Transfer() {
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public long download() throws Exception {
+                return drain(s3.getObject(GetObjectArgs.builder().bucket(BUCKET).object(name).build()));
+            }
+
+            @Override
+            public void delete() throws Exception {
+                s3.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(name).build());
+            }
+        };
+    }
+
+    private static long drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try (in) {
+            for (int read; (read = in.read(buffer)) != -1; ) {
+                total += read;
+            }
+        }
+        return total;
+    }
+
+    private record Multipart(String boundary, byte[] bytes) {
+    }
+
+    /** The body a browser sends: type and title fields, then the file. Built once per size, sent many times. */
+    private static Multipart prepareMultipart(byte[] content) {
+        String boundary = "civis-bench-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 1024);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("type", "justificatif-domicile");
+        fields.put("title", "Benchmark");
+        for (var field : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.pdf\""
+                + "\r\nContent-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return new Multipart(boundary, body.toByteArray());
+    }
+
+    /** A PDF as far as content sniffing goes: a PDF header, then random bytes. */
+    static byte[] pdf(int size) {
+        byte[] content = new byte[size];
+        new SecureRandom().nextBytes(content);
+        byte[] header = "%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(header, 0, content, 0, Math.min(header.length, size));
+        return content;
+    }
+
+    // --- Keycloak: a direct-grant client naming the vault as audience, and one citizen -------------------------
+
+    private void createCitizen() throws Exception {
+        String mappers = Stream.of("civis-vault", "civis-consent").map(audience -> """
+                {"name":"audience %1$s","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
+                 "config":{"included.custom.audience":"%1$s","access.token.claim":"true"}}""".formatted(audience))
+                .collect(Collectors.joining(","));
+        admin("/realms/civis/clients", """
+                {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":false,
+                 "directAccessGrantsEnabled":true,"protocolMappers":[%s]}""".formatted(CLIENT, SECRET, mappers));
+        admin("/realms/civis/users", """
+                {"username":"bench-citizen","enabled":true,"firstName":"Bench","lastName":"Citizen",
+                 "email":"bench-citizen@civis.localhost","emailVerified":true,
+                 "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(PASSWORD));
+    }
+
+    private void admin(String path, String json) throws Exception {
+        String adminToken = tokenFrom("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", "admin", "password", platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD)));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create(platform.settings().keycloakUrl() + "/admin" + path))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 409) {
+            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    /** The citizen's access token, renewed every minute (tokens live a few minutes; a run lasts longer). */
+    private synchronized String token() throws Exception {
+        if (token == null || System.nanoTime() - tokenAt > 60_000_000_000L) {
+            token = tokenFrom("civis", Map.of("grant_type", "password", "client_id", CLIENT, "client_secret", SECRET,
+                    "username", "bench-citizen", "password", PASSWORD, "scope", "openid"));
+            tokenAt = System.nanoTime();
+        }
+        return token;
+    }
+
+    private String tokenFrom(String realm, Map<String, String> form) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                        platform.settings().keycloakUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher token = ACCESS_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !token.find()) {
+            throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode());
+        }
+        return token.group(1);
+    }
+
+    // --- Figures ----------------------------------------------------------------------------------------------
+
+    /** MB/s (10^6 bytes per second) of {@code streams} transfers of {@code size} bytes in {@code seconds}. */
+    private static double mbps(int size, int streams, double seconds) {
+        return (double) size * streams / seconds / 1e6;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String fmt(double[] values) {
+        return Arrays.stream(values).mapToObj(v -> String.format("%.0f", v)).collect(Collectors.joining(" ", "[", "]"));
+    }
+
+    private static String human(int bytes) {
+        if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
+            return bytes / (1024 * 1024) + " MiB";
+        }
+        if (bytes % 1024 == 0) {
+            return bytes / 1024 + " KiB";
+        }
+        return bytes + " B";
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
