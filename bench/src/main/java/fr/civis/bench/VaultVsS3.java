@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  * Vault and raw rounds alternate, so that a noisy neighbour slows both alike; the median round is reported.
  * Everything created is deleted as it goes. System properties: {@code bench.sizes} (bytes, comma-separated),
  * {@code bench.streams}, {@code bench.scan=false} (vault without ClamAV), {@code bench.rounds.scale} (multiplies
- * the rounds), {@code bench.work}, {@code civis.runtime}.
+ * the rounds), {@code bench.piped=true} (adds raw S3 uploads of unknown size through a pipe, as the vault makes
+ * them), {@code bench.work}, {@code civis.runtime}.
  */
 public final class VaultVsS3 {
 
@@ -68,7 +69,7 @@ public final class VaultVsS3 {
     private final Platform platform;
     private final MinioClient s3;
     private final String vaultUrl;
-    private final ExecutorService pool = Executors.newFixedThreadPool(8);
+    private final ExecutorService pool = Executors.newFixedThreadPool(16);
     private volatile String token;
     private volatile long tokenAt;
 
@@ -104,11 +105,11 @@ public final class VaultVsS3 {
         try (Platform platform = Platform.start(settings, step -> System.out.println("[platform] " + step))) {
             System.out.printf("Platform up in %.0f s (ClamAV scanning %s)%n", (System.nanoTime() - started) / 1e9,
                     scan ? "as the launcher set it" : "OFF");
-            new VaultVsS3(platform).run(sizes, streams, scale);
+            new VaultVsS3(platform).run(sizes, streams, scale, Boolean.getBoolean("bench.piped"));
         }
     }
 
-    private void run(List<Integer> sizes, List<Integer> streams, double scale) throws Exception {
+    private void run(List<Integer> sizes, List<Integer> streams, double scale, boolean piped) throws Exception {
         createCitizen();
         System.out.println("Warm-up…");
         for (int i = 0; i < 15; i++) {
@@ -117,15 +118,16 @@ public final class VaultVsS3 {
             oneRaw(warm);
         }
         List<String> rows = new ArrayList<>();
-        rows.add("| size | streams | rounds | vault up MB/s | raw PUT MB/s | up vault/raw | vault down MB/s | raw GET MB/s | down vault/raw |");
-        rows.add("|---|---|---|---|---|---|---|---|---|");
+        rows.add("| size | streams | rounds | vault up MB/s | raw PUT MB/s | up vault/raw | vault down MB/s | raw GET MB/s"
+                + " | down vault/raw |" + (piped ? " raw piped PUT MB/s |" : ""));
+        rows.add("|---|---|---|---|---|---|---|---|---|" + (piped ? "---|" : ""));
         for (int size : sizes) {
             byte[] content = pdf(size);
             Multipart body = prepareMultipart(content);
             for (int n : streams) {
                 int rounds = Math.max(3, (int) Math.round(scale * rounds(size, n)));
                 double[] vaultUp = new double[rounds], vaultDown = new double[rounds];
-                double[] rawUp = new double[rounds], rawDown = new double[rounds];
+                double[] rawUp = new double[rounds], rawDown = new double[rounds], pipedUp = new double[rounds];
                 // One untimed round of each first, for this size.
                 round(n, () -> oneVault(content, body));
                 round(n, () -> oneRaw(content));
@@ -136,10 +138,14 @@ public final class VaultVsS3 {
                     vaultDown[r] = mbps(size, n, v[1]);
                     rawUp[r] = mbps(size, n, w[0]);
                     rawDown[r] = mbps(size, n, w[1]);
+                    if (piped) {
+                        pipedUp[r] = mbps(size, n, round(n, () -> oneRawPiped(content))[0]);
+                    }
                 }
                 double vu = median(vaultUp), ru = median(rawUp), vd = median(vaultDown), rd = median(rawDown);
                 String row = String.format("| %s | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", human(size), n,
-                        rounds, vu, ru, vu / ru, vd, rd, vd / rd);
+                        rounds, vu, ru, vu / ru, vd, rd, vd / rd)
+                        + (piped ? String.format(" %.1f |", median(pipedUp)) : "");
                 System.out.println(row + "   vault up " + fmt(vaultUp) + " raw up " + fmt(rawUp)
                         + " vault down " + fmt(vaultDown) + " raw down " + fmt(rawDown));
                 rows.add(row);
@@ -260,6 +266,43 @@ public final class VaultVsS3 {
             @Override
             public long download() throws Exception {
                 return drain(s3.getObject(GetObjectArgs.builder().bucket(BUCKET).object(name).build()));
+            }
+
+            @Override
+            public void delete() throws Exception {
+                s3.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(name).build());
+            }
+        };
+    }
+
+    /**
+     * Raw S3 as {@code ObjectStore.put} stores a document: unknown size, 5 MiB parts, read from a 256 KiB pipe
+     * that another thread fills, as the sealing stream does; no crypto, no digest, no scan.
+     */
+    private Transfer oneRawPiped(byte[] content) throws Exception {
+        java.io.PipedInputStream in = new java.io.PipedInputStream(256 * 1024);
+        java.io.PipedOutputStream out = new java.io.PipedOutputStream(in);
+        Future<?> writer = pool.submit(() -> {
+            try (out) {
+                for (int offset = 0; offset < content.length; offset += 64 * 1024) {
+                    out.write(content, offset, Math.min(64 * 1024, content.length - offset));
+                }
+            }
+            return null;
+        });
+        String name = "bench-" + UUID.randomUUID();
+        s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(name).stream(in, -1L, 5L * 1024 * 1024)
+                .contentType("application/octet-stream").build());
+        writer.get();
+        return new Transfer() {
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public long download() {
+                return content.length; // not measured
             }
 
             @Override
