@@ -1,11 +1,7 @@
 package fr.civis.it;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -50,7 +46,7 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
         Path work = target.resolve(name);
         Path runtime = Path.of(System.getProperty("civis.runtime", "../launcher/target/runtime")).toAbsolutePath();
         try {
-            Running.deleteRecursively(work.resolve("data"));
+            Platform.deleteRecursively(work.resolve("data"));
             var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
                     PlatformSettings.Ports.free(), serviceEnv, maxHeap);
             return Platform.start(settings, step -> System.out.println("[" + name + "] " + step));
@@ -79,17 +75,6 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
         @Override
         public void close() {
             platform.close();
-        }
-
-        private static void deleteRecursively(Path root) throws IOException {
-            if (!Files.exists(root)) {
-                return;
-            }
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
         }
     }
 }

@@ -368,7 +368,8 @@ public final class Platform implements AutoCloseable {
         return path;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    /** Removes a folder and everything in it; nothing when it does not exist. */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

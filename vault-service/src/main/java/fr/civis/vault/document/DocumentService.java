@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +35,7 @@ import fr.civis.vault.crypto.CitizenKey;
 import fr.civis.vault.crypto.DocumentKey;
 import fr.civis.vault.crypto.DocumentRef;
 import fr.civis.vault.crypto.Keyring;
+import fr.civis.vault.crypto.Digests;
 import fr.civis.vault.crypto.Owner;
 import fr.civis.vault.crypto.SealBrokenException;
 import fr.civis.vault.safe.CitizenKeys;
@@ -132,7 +132,7 @@ public class DocumentService {
         CitizenKey citizenKey = citizenKeys.keyOf(owner);
         DocumentKey key = keyring.newDocumentKey(ref);
         String objectName = ObjectStore.newObjectName();
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Digests.sha256();
 
         SealedPipe sealedIn = new SealedPipe();
         PipedOutputStream sealedOut = new PipedOutputStream(sealedIn.source);
@@ -309,7 +309,7 @@ public class DocumentService {
     }
 
     private void copyVerified(DocumentRow row, DocumentKey key, OutputStream out) throws IOException {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Digests.sha256();
         try (InputStream sealed = store.get(row.objectName());
                 InputStream plaintext = key.openingStream(sealed, row.contentVersion())) {
             byte[] buffer = new byte[64 * 1024];
@@ -457,11 +457,4 @@ public class DocumentService {
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
-    }
 }

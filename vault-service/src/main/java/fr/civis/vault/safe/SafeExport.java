@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -19,6 +18,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.springframework.stereotype.Component;
 
+import fr.civis.vault.crypto.Digests;
 import fr.civis.vault.crypto.Owner;
 import fr.civis.vault.document.Document;
 import fr.civis.vault.document.DocumentPage;
@@ -93,7 +93,7 @@ class SafeExport {
     /** Writes one entry and returns what the manifest says of it. */
     private static Map<String, Object> entry(ZipOutputStream zip, String name, Content content) throws IOException {
         zip.putNextEntry(new ZipEntry(name));
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Digests.sha256();
         CountingStream counting = new CountingStream(zip);
         content.writeTo(new DigestOutputStream(counting, sha256));
         zip.closeEntry();
@@ -127,14 +127,6 @@ class SafeExport {
         @Override
         public void close() throws IOException {
             flush();
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
         }
     }
 }
