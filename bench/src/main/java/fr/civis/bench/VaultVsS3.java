@@ -17,13 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +90,7 @@ public final class VaultVsS3 {
                 .map(String::trim).map(Integer::parseInt).toList();
         double scale = Double.parseDouble(System.getProperty("bench.rounds.scale", "1"));
 
-        deleteRecursively(work.resolve("data"));
+        Platform.deleteRecursively(work.resolve("data"));
         Map<String, String> env = new HashMap<>(Map.of(
                 "CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE", "200MB",
                 "CIVIS_DOCUMENTS_QUOTA", "100GB"));
@@ -433,16 +431,5 @@ public final class VaultVsS3 {
             return bytes / 1024 + " KiB";
         }
         return bytes + " B";
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -94,7 +94,8 @@ public class DocumentService {
     }
 
     public Optional<Document> findByIdempotencyKey(Owner owner, String idempotencyKey) {
-        return documents.findByIdempotencyKey(owner.subject(), idempotencyKey).map(row -> view(owner, row));
+        return documents.findByIdempotencyKey(owner.subject(), idempotencyKey)
+                .map(row -> view(citizenKeys.keyOf(owner), row));
     }
 
     /**
@@ -228,7 +229,7 @@ public class DocumentService {
             discard(staged);
             throw refused;
         }
-        return view(owner, row);
+        return view(citizenKeys.keyOf(owner), row);
     }
 
     public void discard(StagedContent staged) {
@@ -237,7 +238,10 @@ public class DocumentService {
 
     public DocumentPage list(Owner owner, Optional<DocumentType> type, int page, int size) {
         long total = documents.count(owner.subject(), type);
-        var items = documents.page(owner.subject(), type, page, size).stream().map(row -> view(owner, row)).toList();
+        List<DocumentRow> rows = documents.page(owner.subject(), type, page, size);
+        // One unwrap of the citizen's key for the whole page, not one per document.
+        CitizenKey citizenKey = rows.isEmpty() ? null : citizenKeys.keyOf(owner);
+        var items = rows.stream().map(row -> view(citizenKey, row)).toList();
         return new DocumentPage(items, page, size, total, (total + size - 1) / size);
     }
 
@@ -251,7 +255,8 @@ public class DocumentService {
     }
 
     public Document get(Owner owner, UUID id) {
-        return view(owner, row(owner, id));
+        DocumentRow row = row(owner, id);
+        return view(citizenKeys.keyOf(owner), row);
     }
 
     public Document update(Owner owner, UUID id, Optional<DocumentType> type, Optional<String> title,
@@ -339,8 +344,12 @@ public class DocumentService {
     }
 
     private DocumentKey openKey(Owner owner, DocumentRow row) {
+        return openKey(citizenKeys.keyOf(owner), row);
+    }
+
+    private DocumentKey openKey(CitizenKey citizenKey, DocumentRow row) {
         try {
-            return keyring.openDocumentKey(new DocumentRef(owner, row.id()), row.wrappedKey(), citizenKeys.keyOf(owner));
+            return keyring.openDocumentKey(new DocumentRef(citizenKey.owner(), row.id()), row.wrappedKey(), citizenKey);
         } catch (SealBrokenException broken) {
             throw corrupted(row, broken);
         }
@@ -354,8 +363,8 @@ public class DocumentService {
         }
     }
 
-    private Document view(Owner owner, DocumentRow row) {
-        DocumentKey key = openKey(owner, row);
+    private Document view(CitizenKey citizenKey, DocumentRow row) {
+        DocumentKey key = openKey(citizenKey, row);
         boolean expired = row.validUntil() != null && row.validUntil().isBefore(LocalDate.now(clock));
         return new Document(row.id(), row.type().code(), openField(row, key, TITLE, row.titleSealed()),
                 openField(row, key, FILENAME, row.filenameSealed()), row.contentType(), row.size(),
