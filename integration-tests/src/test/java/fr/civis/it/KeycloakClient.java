@@ -45,6 +45,30 @@ final class KeycloakClient {
         }
     }
 
+    /** The JSON answer of the admin API at {@code path} (e.g. {@code /realms/civis/users?email=…}). */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+                .header("Authorization", "Bearer " + adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Deletes what {@code path} of the admin API names; what is already gone is fine. */
+    void delete(String path) throws IOException, InterruptedException {
+        int status = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+                .header("Authorization", "Bearer " + adminToken()).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status != 204 && status != 404) {
+            throw new IllegalStateException("Admin API " + path + " answered " + status);
+        }
+    }
+
+    private String adminToken() throws IOException, InterruptedException {
+        return token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", "admin", "password", adminPassword));
+    }
+
     private int post(String path, Object representation) throws IOException, InterruptedException {
         String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", "admin", "password", adminPassword));

@@ -90,7 +90,7 @@ class PortalLoginIT {
     }
 
     /** axe-core (WCAG 2.1 A and AA rules): no serious or critical violation on the page as it is now. */
-    private static void assertNoSeriousAccessibilityViolation(WebDriver browser) {
+    static void assertNoSeriousAccessibilityViolation(WebDriver browser) {
         Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(browser);
         List<String> serious = results.getViolations().stream()
                 .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))

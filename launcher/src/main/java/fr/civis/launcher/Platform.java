@@ -284,6 +284,14 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
+        // FranceConnect: the simulator realm of this Keycloak unless the environment names the real one.
+        env.put("CIVIS_KEYCLOAK_URL", settings.keycloakUrl());
+        env.put("CIVIS_FRANCECONNECT_ENVIRONMENT", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_ENVIRONMENT", "custom"));
+        env.put("CIVIS_FRANCECONNECT_ISSUER", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_ISSUER",
+                settings.keycloakUrl() + "/realms/franceconnect-sim"));
+        env.put("CIVIS_FRANCECONNECT_CLIENT_ID", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_CLIENT_ID", "civis"));
+        env.put("CIVIS_FRANCECONNECT_CLIENT_SECRET", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_CLIENT_SECRET",
+                secrets.get(Secrets.FRANCECONNECT_CLIENT_SECRET)));
         parts.launch("keycloak",
                 List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"), env,
                 keycloak -> keycloak.awaitHttp(
@@ -338,6 +346,7 @@ public final class Platform implements AutoCloseable {
         Files.copy(runtime("realms/civis-realm.json"), imports.resolve("civis-realm.json"));
         if (settings.devData()) {
             Files.copy(runtime("realms/dev/civis-users-0.json"), imports.resolve("civis-users-0.json"));
+            Files.copy(runtime("realms/dev/franceconnect-sim-realm.json"), imports.resolve("franceconnect-sim-realm.json"));
         }
     }
 

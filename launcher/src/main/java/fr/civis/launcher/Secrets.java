@@ -23,6 +23,7 @@ public final class Secrets {
     public static final String MAIRIE_DEMO_SECRET = "client.mairie-demo.secret";
     public static final String VAULT_KEYSTORE_PASSPHRASE = "vault.keystore.passphrase";
     public static final String VAULT_CLIENT_SECRET = "client.civis-vault.secret";
+    public static final String FRANCECONNECT_CLIENT_SECRET = "client.franceconnect.secret";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
