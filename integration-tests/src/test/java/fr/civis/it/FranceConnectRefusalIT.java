@@ -3,17 +3,17 @@ package fr.civis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import org.junit.jupiter.api.AfterAll;
@@ -170,14 +170,32 @@ class FranceConnectRefusalIT {
         misbehave.accept(behaviour);
         provider.behave(behaviour);
 
-        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        // Keycloak marks its cookies Secure even on http://localhost, which browsers accept and java.net's
+        // CookieManager does not: a minimal jar, sent to Keycloak only.
+        Map<String, String> cookies = new LinkedHashMap<>();
+        URI keycloak = URI.create(platform.settings().keycloakUrl());
         URI next = URI.create(platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + CLIENT
                 + "&response_type=code&scope=openid&state=" + MisbehavingProvider.random() + "&acr_values=" + acrValues
                 + "&kc_idp_hint=" + ALIAS + "&redirect_uri=" + URLEncoder.encode(CALLBACK, StandardCharsets.UTF_8));
         for (int hop = 0; hop < 20; hop++) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(next).header("Accept-Language", "fr").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(next).header("Accept-Language", "fr").GET();
+            boolean toKeycloak = next.getHost().equals(keycloak.getHost()) && next.getPort() == keycloak.getPort();
+            if (toKeycloak && !cookies.isEmpty()) {
+                request.header("Cookie", cookies.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
+                        .collect(Collectors.joining("; ")));
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (toKeycloak) {
+                for (String setCookie : response.headers().allValues("Set-Cookie")) {
+                    String[] pair = setCookie.split(";", 2)[0].split("=", 2);
+                    if (pair.length < 2 || pair[1].isEmpty() || setCookie.toLowerCase().contains("max-age=0")) {
+                        cookies.remove(pair[0].trim());
+                    } else {
+                        cookies.put(pair[0].trim(), pair[1]);
+                    }
+                }
+            }
             String location = response.headers().firstValue("Location").orElse(null);
             if (response.statusCode() / 100 != 3 || location == null) {
                 return new Outcome(false, response.statusCode(), response.body(), behaviour.email);

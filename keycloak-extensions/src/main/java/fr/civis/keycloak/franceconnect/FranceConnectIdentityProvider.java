@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.authentication.authenticators.util.AcrStore;
 import org.keycloak.broker.oidc.OIDCIdentityProvider;
@@ -68,6 +69,8 @@ import fr.civis.keycloak.franceconnect.FederationTokenValidator.IdToken;
  * stored as certified attributes, and RP-initiated logout with a fresh random state.
  */
 public class FranceConnectIdentityProvider extends OIDCIdentityProvider {
+
+    private static final Logger LOG = Logger.getLogger(FranceConnectIdentityProvider.class);
 
     static final String MSG_REFUSED = "civisFederationRefused";
     static final String MSG_UNAVAILABLE = "civisFederationUnavailable";
@@ -190,7 +193,7 @@ public class FranceConnectIdentityProvider extends OIDCIdentityProvider {
             return identity(idToken, userinfo, tokens.getIdToken());
         } catch (FederationRefusal refusal) {
             // The rule only: never a token, a claim or a name.
-            logger.infof("Login through identity provider %s refused: %s", getConfig().getAlias(), refusal.getMessage());
+            LOG.infof("Login through identity provider %s refused: %s", getConfig().getAlias(), refusal.getMessage());
             throw new IdentityBrokerException(refusal.getMessage()).withMessageCode(refusal.messageKey());
         } catch (IOException e) {
             throw new IdentityBrokerException("Provider answer unreadable").withMessageCode(MSG_UNAVAILABLE);
@@ -340,7 +343,7 @@ public class FranceConnectIdentityProvider extends OIDCIdentityProvider {
         try {
             provider = metadata();
         } catch (IdentityBrokerException e) {
-            logger.warnf("Identity provider %s unreachable: its session is not ended", getConfig().getAlias());
+            LOG.warnf("Identity provider %s unreachable: its session is not ended", getConfig().getAlias());
             return null;
         }
         if (provider.endSessionEndpoint() == null) {
