@@ -158,7 +158,7 @@ class FranceConnectLoginIT {
         // Proving control of the account means its password; a wrong one links nothing.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password"))).sendKeys("pas-le-bon-mot-de-passe");
         browser.findElement(By.id("kc-login")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("input-error-password")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "incorrect"));
         assertThat(admin.get("/realms/civis/users/" + camille + "/federated-identity")).isEmpty();
         assertThat(admin.get("/realms/civis/users?exact=true&email=camille.martin@civis.localhost")).hasSize(1);
 
@@ -196,15 +196,26 @@ class FranceConnectLoginIT {
     @Test
     void loggingOutOfThePortalEndsTheSimulatorSessionToo(Platform platform) throws Exception {
         KeycloakClient admin = new KeycloakClient(platform);
-        String sub = logInThroughPortal(platform, "angela.dubois");
         String atSimulator = admin.get("/realms/franceconnect-sim/users?exact=true&username=angela.dubois").get(0).get("id").asString();
-        assertThat(admin.get("/realms/franceconnect-sim/users/" + atSimulator + "/sessions")).isNotEmpty();
+        String simulatorSessions = "/realms/franceconnect-sim/users/" + atSimulator + "/sessions";
+        java.util.Set<String> earlier = sessionIds(admin.get(simulatorSessions));
+        String sub = logInThroughPortal(platform, "angela.dubois");
+        java.util.Set<String> ours = sessionIds(admin.get(simulatorSessions));
+        ours.removeAll(earlier);
+        assertThat(ours).as("the simulator session of this login").hasSize(1);
+        java.util.Set<String> civisSessions = sessionIds(admin.get("/realms/civis/users/" + sub + "/sessions"));
 
+        // The portal redraws itself signed out before it leaves: mark this page to wait for the next one.
+        browser.executeScript("window.civisBeforeLogout = true;");
         browser.findElement(By.id("logout-button")).click();
+        wait.until(driver -> browser.getCurrentUrl().startsWith(platform.settings().portalUrl() + "/")
+                && browser.executeScript("return window.civisBeforeLogout === undefined && document.readyState === 'complete';") == Boolean.TRUE);
         wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button")));
-        assertThat(browser.getCurrentUrl()).startsWith(platform.settings().portalUrl() + "/");
-        assertThat(admin.get("/realms/franceconnect-sim/users/" + atSimulator + "/sessions")).isEmpty();
-        assertThat(admin.get("/realms/civis/users/" + sub + "/sessions")).isEmpty();
+        assertThat(sessionIds(admin.get(simulatorSessions))).doesNotContainAnyElementsOf(ours);
+        // Other tests of this class left sessions of the same citizen: exactly this one ended.
+        java.util.Set<String> civisAfter = sessionIds(admin.get("/realms/civis/users/" + sub + "/sessions"));
+        assertThat(civisSessions).containsAll(civisAfter);
+        assertThat(civisSessions).hasSize(civisAfter.size() + 1);
     }
 
     /**
@@ -258,6 +269,12 @@ class FranceConnectLoginIT {
 
     static String simulatorIssuer(Platform platform) {
         return platform.settings().keycloakUrl() + "/realms/franceconnect-sim";
+    }
+
+    private static java.util.Set<String> sessionIds(JsonNode sessions) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        sessions.forEach(session -> ids.add(session.get("id").asString()));
+        return ids;
     }
 
     private static String attribute(JsonNode attributes, String name) {
