@@ -20,7 +20,7 @@ final class FederationLogScan {
     private static final Pattern TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}");
     /** Given names and birth dates of the simulator identities and of the misbehaving provider's. */
     private static final List<String> PERSONAL = List.of("Angela", "Karim Youssef", "Camille Marie", "Léa Marie",
-            "1962-08-24", "1985-03-02", "1990-05-12", "1979-11-30");
+            "Louise", "1962-08-24", "1985-03-02", "1990-05-12", "1979-11-30", "1988-02-14", "1975-06-01");
 
     private FederationLogScan() {
     }

@@ -55,6 +55,17 @@ final class KeycloakClient {
         return JSON.readTree(response.body());
     }
 
+    /** Replaces what {@code path} of the admin API names with {@code representation}. */
+    void put(String path, Object representation) throws IOException, InterruptedException {
+        int status = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status != 204 && status != 200) {
+            throw new IllegalStateException("Admin API " + path + " answered " + status);
+        }
+    }
+
     /** Deletes what {@code path} of the admin API names; what is already gone is fine. */
     void delete(String path) throws IOException, InterruptedException {
         int status = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))

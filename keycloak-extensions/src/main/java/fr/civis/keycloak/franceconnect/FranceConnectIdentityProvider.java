@@ -271,6 +271,17 @@ public class FranceConnectIdentityProvider extends OIDCIdentityProvider {
         return identity;
     }
 
+    /** The certified attributes this provider put in a brokered identity, by attribute name. */
+    static Map<String, String> certifiedAttributes(BrokeredIdentityContext context) {
+        Map<String, String> attributes = new java.util.HashMap<>();
+        context.getContextData().forEach((key, value) -> {
+            if (key.startsWith(CONTEXT_ATTRIBUTE) && value instanceof String text) {
+                attributes.put(key.substring(CONTEXT_ATTRIBUTE.length()), text);
+            }
+        });
+        return attributes;
+    }
+
     @Override
     public void preprocessFederatedIdentity(KeycloakSession session, RealmModel realm, BrokeredIdentityContext context) {
         // The nonce was checked, in constant time, while validating the ID token: nothing left to do here.
