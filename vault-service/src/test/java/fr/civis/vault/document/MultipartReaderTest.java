@@ -132,20 +132,20 @@ class MultipartReaderTest {
         });
     }
 
+    private static String filenameRead(String filenameAsSent) throws IOException {
+        String text = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filenameAsSent
+                + "\"\r\n\r\nx\r\n--" + BOUNDARY + "--";
+        return readAll(text.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE, 64, 64).getFirst().filename();
+    }
+
     @Test
     void backslashesInAFilenameAreKeptForTheFilenameCheckToSee() throws IOException {
-        String text = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; "
-                + "filename=\"..\\..\\windows\\win.ini.pdf\"\r\n\r\nx\r\n--" + BOUNDARY + "--";
-        assertThat(readAll(text.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE, 64, 64).getFirst().filename())
-                .isEqualTo("..\\..\\windows\\win.ini.pdf");
+        assertThat(filenameRead("..\\..\\windows\\win.ini.pdf")).isEqualTo("..\\..\\windows\\win.ini.pdf");
     }
 
     @Test
     void aUtf8FilenameIsReadAsUtf8() throws IOException {
-        String text = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"relevé été.pdf\"\r\n\r\n"
-                + "x\r\n--" + BOUNDARY + "--";
-        assertThat(readAll(text.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE, 64, 64).getFirst().filename())
-                .isEqualTo("relevé été.pdf");
+        assertThat(filenameRead("relevé été.pdf")).isEqualTo("relevé été.pdf");
     }
 
     @Test
