@@ -30,7 +30,7 @@ public class FranceConnectIdentityProviderConfig extends OIDCIdentityProviderCon
     static final String FC_PROMPT = "civisPrompt";
 
     /** Issuers of FranceConnect v2 (see docs/franceconnect-vs-inseefr.md for their source). */
-    static final String INTEGRATION_ISSUER = "https://fcp-low.sbx.dev-franceconnect.fr/api/v2";
+    static final String INTEGRATION_ISSUER = "https://fcp-low.integ01.dev-franceconnect.fr/api/v2";
     static final String PRODUCTION_ISSUER = "https://oidc.franceconnect.gouv.fr/api/v2";
 
     static final String DEFAULT_SCOPES = "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username";
