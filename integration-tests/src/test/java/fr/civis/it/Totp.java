@@ -4,7 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class Totp {
 
     private final byte[] key;
+    private final Set<Long> usedWindows = new HashSet<>();
 
     /** {@code secret} as Keycloak shows it in manual mode: base32, in groups separated by spaces. */
     Totp(String secret) {
@@ -21,10 +24,28 @@ final class Totp {
 
     /** The code of the 30-second window that contains {@code at}. */
     String codeAt(Instant at) {
+        return codeOf(at.getEpochSecond() / 30);
+    }
+
+    /**
+     * A code this object never gave out from {@link #freshCode()}, of the current window or one beside it (the realm
+     * accepts one window either side, and refuses a code twice).
+     */
+    String freshCode() {
+        long now = Instant.now().getEpochSecond() / 30;
+        for (long window = now - 1; window <= now + 1; window++) {
+            if (usedWindows.add(window)) {
+                return codeOf(window);
+            }
+        }
+        throw new IllegalStateException("Three codes within 30 seconds: wait for the next window");
+    }
+
+    private String codeOf(long window) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(at.getEpochSecond() / 30).array());
+            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(window).array());
             int offset = hash[hash.length - 1] & 0x0f;
             int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
                     | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
