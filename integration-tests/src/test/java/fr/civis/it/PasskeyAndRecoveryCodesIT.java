@@ -46,13 +46,7 @@ class PasskeyAndRecoveryCodesIT {
 
     @Test
     void passkeyIsRegisteredThenGivesEidas2(Platform platform) throws Exception {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
-                .setHasResidentKey(true)
-                .setHasUserVerification(true)
-                .setIsUserVerified(true)
-                .setIsUserConsenting(true));
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
         String username = user(platform, "cle.acces", "webauthn-register");
         LoginFlow login = new LoginFlow(platform, browser);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -74,7 +68,17 @@ class PasskeyAndRecoveryCodesIT {
         JsonNode claims = login.tokenClaims();
         assertThat(claims.get("acr").asString()).isEqualTo("eidas2");
         assertThat(claims.get("preferred_username").asString()).isEqualTo(username);
-        browser.removeVirtualAuthenticator(authenticator);
+    }
+
+    /** A platform authenticator (like a phone's or a laptop's) that verifies its user. */
+    private static VirtualAuthenticatorOptions platformAuthenticator() {
+        return new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true)
+                .setHasUserVerification(true)
+                .setIsUserVerified(true)
+                .setIsUserConsenting(true);
     }
 
     @Test

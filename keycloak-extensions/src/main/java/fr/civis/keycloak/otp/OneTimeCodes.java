@@ -113,11 +113,6 @@ final class OneTimeCodes {
         return left == 0 ? Check.DEAD : Check.WRONG;
     }
 
-    /** Forgets the step's code and its counters (when the person starts over, e.g. with another phone number). */
-    void forget(Notes notes, String step) {
-        notes.remove(NOTE_PREFIX + step);
-    }
-
     private static byte[] hash(byte[] salt, String step, String binding, String code) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

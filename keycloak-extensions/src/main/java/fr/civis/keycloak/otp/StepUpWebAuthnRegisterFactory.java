@@ -3,6 +3,7 @@ package fr.civis.keycloak.otp;
 import com.webauthn4j.verifier.attestation.trustworthiness.certpath.CertPathTrustworthinessVerifier;
 
 import org.keycloak.authentication.CredentialAction;
+import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.requiredactions.WebAuthnRegister;
 import org.keycloak.authentication.requiredactions.WebAuthnRegisterFactory;
 import org.keycloak.models.KeycloakSession;
@@ -11,8 +12,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Keycloak's security-key registration ({@code webauthn-register}, replaced under the same id), declared as an action
- * on the {@code webauthn} credential, for the same reason as {@link StepUpTotpEnrolment}: adding a key when one already
- * has a second factor takes a fresh eidas2 login.
+ * on the {@code webauthn} credential and guarded by {@link FactorChanges}, for the same reason as
+ * {@link StepUpTotpEnrolment}: adding a key when one already has a second factor takes a fresh eidas2 login.
  */
 public final class StepUpWebAuthnRegisterFactory extends WebAuthnRegisterFactory {
 
@@ -30,6 +31,20 @@ public final class StepUpWebAuthnRegisterFactory extends WebAuthnRegisterFactory
         @Override
         public String getCredentialType(KeycloakSession session, AuthenticationSessionModel authenticationSession) {
             return WebAuthnCredentialModel.TYPE_TWOFACTOR;
+        }
+
+        @Override
+        public void requiredActionChallenge(RequiredActionContext context) {
+            if (FactorChanges.allowed(context)) {
+                super.requiredActionChallenge(context);
+            }
+        }
+
+        @Override
+        public void processAction(RequiredActionContext context) {
+            if (FactorChanges.allowed(context)) {
+                super.processAction(context);
+            }
         }
     }
 }
