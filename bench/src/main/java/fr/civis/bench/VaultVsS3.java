@@ -335,14 +335,9 @@ public final class VaultVsS3 {
 
             @Override
             public long download() throws Exception {
-                try (Response got = okhttp.newCall(new Request.Builder()
+                return downloadCounting(new Request.Builder()
                         .url(vaultUrl + "/api/v1/documents/" + documentId + "/content")
-                        .header("Authorization", "Bearer " + bearer).get().build()).execute()) {
-                    if (got.code() != 200) {
-                        throw new IllegalStateException("vault download answered " + got.code());
-                    }
-                    return drain(got.body().byteStream());
-                }
+                        .header("Authorization", "Bearer " + bearer).get().build(), "vault");
             }
 
             @Override
@@ -375,12 +370,7 @@ public final class VaultVsS3 {
 
             @Override
             public long download() throws Exception {
-                try (Response got = okhttp.newCall(new Request.Builder().url(relay.url(name)).get().build()).execute()) {
-                    if (got.code() != 200) {
-                        throw new IllegalStateException("relay download answered " + got.code());
-                    }
-                    return drain(got.body().byteStream());
-                }
+                return downloadCounting(new Request.Builder().url(relay.url(name)).get().build(), "relay");
             }
 
             @Override
@@ -388,6 +378,16 @@ public final class VaultVsS3 {
                 s3.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(name).build());
             }
         };
+    }
+
+    /** GETs a body over OkHttp and counts its bytes; any answer but 200 stops the benchmark. */
+    private long downloadCounting(Request request, String what) throws IOException {
+        try (Response got = okhttp.newCall(request).execute()) {
+            if (got.code() != 200) {
+                throw new IllegalStateException(what + " download answered " + got.code());
+            }
+            return drain(got.body().byteStream());
+        }
     }
 
     private Transfer oneRaw(byte[] content) throws Exception {

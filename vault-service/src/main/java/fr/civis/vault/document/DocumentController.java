@@ -16,10 +16,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -52,6 +48,9 @@ class DocumentController {
     /** Room for the form fields and multipart framing around the file. */
     private static final long FORM_OVERHEAD = 64 * 1024;
     private static final int MAX_FIELD_LENGTH = 1024;
+    /** type, title, validUntil and the file: anything beyond is not a form of ours. */
+    private static final int MAX_PARTS = 8;
+    private static final int MAX_PART_HEADERS = 8 * 1024;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
 
     private final DocumentService service;
@@ -87,21 +86,23 @@ class DocumentController {
         Map<String, String> fields = new HashMap<>();
         DocumentService.StagedContent staged = null;
         try {
-            JakartaServletFileUpload<?, ?> upload = new JakartaServletFileUpload<>();
-            FileItemInputIterator parts = upload.getItemIterator(request);
-            while (parts.hasNext()) {
-                FileItemInput part = parts.next();
-                if (part.isFormField()) {
-                    fields.put(part.getFieldName(), readField(part));
-                } else if ("file".equals(part.getFieldName()) && staged == null) {
-                    try (InputStream content = part.getInputStream()) {
-                        staged = service.stage(owner, part.getName(), content);
-                    }
+            MultipartReader parts = new MultipartReader(request.getInputStream(), request.getContentType(),
+                    MAX_PART_HEADERS);
+            int count = 0;
+            for (Optional<MultipartReader.Part> next; (next = parts.next()).isPresent(); ) {
+                MultipartReader.Part part = next.get();
+                if (++count > MAX_PARTS) {
+                    throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+                }
+                if (!part.isFile()) {
+                    fields.put(part.name(), readField(part.content()));
+                } else if ("file".equals(part.name()) && staged == null) {
+                    staged = service.stage(owner, part.filename().orElseThrow(), part.content());
                 } else {
                     throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
                 }
             }
-        } catch (FileUploadException malformed) {
+        } catch (MultipartReader.MalformedMultipartException malformed) {
             discard(staged);
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", malformed);
         } catch (RuntimeException | IOException failed) {
@@ -220,14 +221,12 @@ class DocumentController {
         return Optional.of(value.asString());
     }
 
-    private static String readField(FileItemInput part) throws IOException {
-        try (InputStream in = part.getInputStream()) {
-            byte[] value = in.readNBytes(MAX_FIELD_LENGTH + 1);
-            if (value.length > MAX_FIELD_LENGTH) {
-                throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
-            }
-            return new String(value, StandardCharsets.UTF_8);
+    private static String readField(InputStream in) throws IOException {
+        byte[] value = in.readNBytes(MAX_FIELD_LENGTH + 1);
+        if (value.length > MAX_FIELD_LENGTH) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
+        return new String(value, StandardCharsets.UTF_8);
     }
 
     private void discard(DocumentService.StagedContent staged) {
