@@ -45,10 +45,14 @@ final class KeycloakClient {
         }
     }
 
-    /** The JSON answer of the admin API at {@code path} (e.g. {@code /realms/civis/users?email=…}). */
+    /** The status the admin API answers to a POST of {@code representation} under {@code path}. */
+    int post(String path, Object representation) throws IOException, InterruptedException {
+        return admin("POST", path, representation).statusCode();
+    }
+
+    /** What the admin API answers to a GET of {@code path}. */
     JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
-                .header("Authorization", "Bearer " + adminToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = admin("GET", path, null);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode());
         }
@@ -57,38 +61,35 @@ final class KeycloakClient {
 
     /** Replaces what {@code path} of the admin API names with {@code representation}. */
     void put(String path, Object representation) throws IOException, InterruptedException {
-        int status = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
-                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation))).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status != 204 && status != 200) {
-            throw new IllegalStateException("Admin API " + path + " answered " + status);
-        }
+        send("PUT", path, representation);
     }
 
     /** Deletes what {@code path} of the admin API names; what is already gone is fine. */
     void delete(String path) throws IOException, InterruptedException {
-        int status = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
-                .header("Authorization", "Bearer " + adminToken()).DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status = admin("DELETE", path, null).statusCode();
         if (status != 204 && status != 404) {
             throw new IllegalStateException("Admin API " + path + " answered " + status);
         }
     }
 
-    private String adminToken() throws IOException, InterruptedException {
-        return token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", "admin", "password", adminPassword));
+    /** Sends {@code representation} with {@code method} and expects a 2xx answer. */
+    void send(String method, String path, Object representation) throws IOException, InterruptedException {
+        int status = admin(method, path, representation).statusCode();
+        if (status / 100 != 2) {
+            throw new IllegalStateException("Admin API " + method + " " + path + " answered " + status);
+        }
     }
 
-    private int post(String path, Object representation) throws IOException, InterruptedException {
+    private HttpResponse<String> admin(String method, String path, Object representation)
+            throws IOException, InterruptedException {
         String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", "admin", "password", adminPassword));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
                 .header("Authorization", "Bearer " + admin)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
+                .method(method, representation == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode();
     }
 
     /** The access token the realm's token endpoint returns for these form parameters. */

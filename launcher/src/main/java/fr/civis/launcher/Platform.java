@@ -293,7 +293,9 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_FRANCECONNECT_CLIENT_SECRET", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_CLIENT_SECRET",
                 secrets.get(Secrets.FRANCECONNECT_CLIENT_SECRET)));
         parts.launch("keycloak",
-                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"), env,
+                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
+                        // Development SMS sender (refuses anything but start-dev): codes land in data/sms/.
+                        "--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile()), env,
                 keycloak -> keycloak.awaitHttp(
                         URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
                         status -> status == 200, KEYCLOAK_START));
@@ -340,6 +342,10 @@ public final class Platform implements AutoCloseable {
                 Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        // The realm's password policy names this blocklist; Keycloak reads it from data/password-blacklists.
+        Path blocklists = Files.createDirectories(home.resolve("data/password-blacklists"));
+        Files.copy(runtime("realms/password-blacklists/civis-common-passwords.txt"),
+                blocklists.resolve("civis-common-passwords.txt"), StandardCopyOption.REPLACE_EXISTING);
         Path imports = home.resolve("data/import");
         deleteRecursively(imports);
         Files.createDirectories(imports);

@@ -1,0 +1,77 @@
+package fr.civis.it;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** RFC 6238 time-based codes (HMAC-SHA1, 6 digits, 30 s), computed the way an authenticator app does. */
+final class Totp {
+
+    private final byte[] key;
+    private final Set<Long> usedWindows = new HashSet<>();
+
+    /** {@code secret} as Keycloak shows it in manual mode: base32, in groups separated by spaces. */
+    Totp(String secret) {
+        this.key = base32(secret.replace(" ", "").toUpperCase(Locale.ROOT));
+    }
+
+    /** The code of the 30-second window that contains {@code at}. */
+    String codeAt(Instant at) {
+        return codeOf(at.getEpochSecond() / 30);
+    }
+
+    /**
+     * A code this object never gave out from {@link #freshCode()}, of the current window or one beside it (the realm
+     * accepts one window either side, and refuses a code twice).
+     */
+    String freshCode() {
+        long now = Instant.now().getEpochSecond() / 30;
+        for (long window = now - 1; window <= now + 1; window++) {
+            if (usedWindows.add(window)) {
+                return codeOf(window);
+            }
+        }
+        throw new IllegalStateException("Three codes within 30 seconds: wait for the next window");
+    }
+
+    private String codeOf(long window) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(key, "HmacSHA1"));
+            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(window).array());
+            int offset = hash[hash.length - 1] & 0x0f;
+            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                    | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            return String.format("%06d", binary % 1_000_000);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] base32(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.replace("=", "").toCharArray()) {
+            int value = alphabet.indexOf(c);
+            if (value < 0) {
+                throw new IllegalArgumentException("not base32: " + c);
+            }
+            buffer = (buffer << 5) | value;
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,44 @@
+package fr.civis.keycloak.otp;
+
+import java.util.Set;
+
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.authenticators.util.AcrStore;
+import org.keycloak.events.Errors;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
+import org.keycloak.models.credential.WebAuthnCredentialModel;
+
+/**
+ * Someone who already has a second factor adds or replaces one only after proving it at eidas2: otherwise a stolen
+ * password would be enough to put the thief's own phone or passkey in place. For application-initiated actions
+ * Keycloak asks for that level first (the actions declare their credential type); this check also covers a required
+ * action met during an ordinary login. A first factor is enrolled at any level.
+ */
+final class FactorChanges {
+
+    /** The level of eidas2 in the realm's acr.loa.map. */
+    static final int EIDAS2 = 2;
+    private static final Set<String> SECOND_FACTORS = Set.of(OTPCredentialModel.TYPE,
+            WebAuthnCredentialModel.TYPE_TWOFACTOR, WebAuthnCredentialModel.TYPE_PASSWORDLESS,
+            RecoveryAuthnCodesCredentialModel.TYPE, SmsCredentialProvider.TYPE);
+
+    private FactorChanges() {
+    }
+
+    /** Whether the change may go on; if not, the refusal page is already the context's challenge. */
+    static boolean allowed(RequiredActionContext context) {
+        boolean hasSecondFactor = context.getUser().credentialManager().getStoredCredentialsStream()
+                .anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()));
+        if (!hasSecondFactor || new AcrStore(context.getSession(), context.getAuthenticationSession())
+                .getLevelOfAuthenticationFromCurrentAuthentication() >= EIDAS2) {
+            return true;
+        }
+        context.getEvent().user(context.getUser()).error(Errors.NOT_ALLOWED);
+        context.challenge(context.form().setError("civisFactorNeedsEidas2")
+                .createErrorPage(Response.Status.FORBIDDEN));
+        return false;
+    }
+}
