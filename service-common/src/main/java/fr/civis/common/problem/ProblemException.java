@@ -1,5 +1,6 @@
 package fr.civis.common.problem;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -29,5 +30,10 @@ public class ProblemException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Headers the answer carries beside the problem body; none unless a refusal needs them (a challenge, say). */
+    public HttpHeaders headers() {
+        return new HttpHeaders();
     }
 }
