@@ -17,9 +17,11 @@ final class Citizens {
     private static final String CLIENT = "it-services";
     private static final String SECRET = "it-client-secret-not-for-production";
 
+    private final Platform platform;
     private final KeycloakClient keycloak;
 
     Citizens(Platform platform) throws Exception {
+        this.platform = platform;
         this.keycloak = new KeycloakClient(platform);
         keycloak.ensure("/realms/civis/clients", directGrantClient(CLIENT, Map.of(), true));
     }
@@ -35,6 +37,35 @@ final class Citizens {
                 "emailVerified", true,
                 "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
         return username;
+    }
+
+    /**
+     * A citizen account with an authenticator app: Keycloak asks them to set it up at their first login, which the
+     * returned login performs (reading the secret from the enrolment page), so every later login can add the code.
+     */
+    HttpLogin createWithTotp(String username) throws Exception {
+        keycloak.ensure("/realms/civis/users", Map.of("username", username, "enabled", true,
+                "firstName", "Test", "lastName", username, "email", username + "@civis.localhost",
+                "emailVerified", true, "requiredActions", List.of("CONFIGURE_TOTP"),
+                "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+        HttpLogin login = new HttpLogin(platform, username, PASSWORD);
+        login.accessToken(null);
+        if (login.totp() == null) {
+            throw new AssertionError("Keycloak did not ask " + username + " to set up an authenticator app");
+        }
+        return login;
+    }
+
+    /**
+     * An access token at {@code eidas2} for a new citizen: enrolled in TOTP, then stepped up through the portal's
+     * login with {@code acr_values=eidas2} (password, then the code), as the vault's sensitive acts require.
+     */
+    String eidas2Token(String username) throws Exception {
+        String token = createWithTotp(username).accessToken("eidas2");
+        if (!"eidas2".equals(HttpLogin.claims(token).get("acr").asString())) {
+            throw new AssertionError("Keycloak gave " + username + " a token at " + HttpLogin.claims(token).get("acr"));
+        }
+        return token;
     }
 
     /** The citizen's subject, as the vault sees it in access tokens. */
