@@ -115,7 +115,7 @@ final class HttpLogin {
                 values.put("password", password);
             } else if (inputs.containsKey("totpSecret")) {
                 // Enrolment: the page shows the secret (here, its hidden field) that an app would scan.
-                totp = new Totp(values.get("totpSecret"));
+                totp = Totp.fromFormSecret(values.get("totpSecret"));
                 values.put("totp", totp.nextCode());
                 values.put("userLabel", "Application de test");
             } else if (inputs.containsKey("otp")) {

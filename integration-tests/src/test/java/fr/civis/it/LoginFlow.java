@@ -1,0 +1,95 @@
+package fr.civis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import fr.civis.launcher.Platform;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Browser logins on the civis realm through a test-only confidential client: opens the authorization endpoint in
+ * Chromium (optionally with {@code acr_values}), lets the test fill Keycloak's pages, then exchanges the code that
+ * lands on the callback for the access token's claims.
+ */
+final class LoginFlow {
+
+    static final String CLIENT = "it-browser";
+    private static final String SECRET = "it-browser-secret-not-for-production";
+
+    private final Platform platform;
+    private final KeycloakClient keycloak;
+    private final ChromeDriver browser;
+    private final WebDriverWait wait;
+
+    LoginFlow(Platform platform, ChromeDriver browser) throws Exception {
+        this.platform = platform;
+        this.keycloak = new KeycloakClient(platform);
+        this.browser = browser;
+        this.wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        keycloak.ensure("/realms/civis/clients", Map.of("clientId", CLIENT, "enabled", true, "publicClient", false,
+                "secret", SECRET, "standardFlowEnabled", true, "directAccessGrantsEnabled", false,
+                "redirectUris", List.of(callback())));
+    }
+
+    /** Keycloak answers 404 there: the browser stops on it and the test reads the code from the address bar. */
+    private String callback() {
+        return platform.settings().issuer() + "/it-callback";
+    }
+
+    /** Opens the authorization endpoint; {@code acrValues} may be null. */
+    void start(String acrValues) {
+        String url = platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + CLIENT
+                + "&response_type=code&scope=openid&state=" + UUID.randomUUID() + "&nonce=" + UUID.randomUUID()
+                + "&redirect_uri=" + URLEncoder.encode(callback(), StandardCharsets.UTF_8)
+                + (acrValues == null ? "" : "&acr_values=" + acrValues);
+        browser.get(url);
+    }
+
+    void password(String username, String password) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("kc-login")).click();
+    }
+
+    /** Types {@code value} into the field with this id and presses the button with that id. */
+    void submit(String field, String value, String button) {
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(field)));
+        input.clear();
+        input.sendKeys(value);
+        browser.findElement(By.id(button)).click();
+    }
+
+    WebElement visible(String id) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    }
+
+    /** Waits for the callback, exchanges its code and returns the access token's claims. */
+    JsonNode tokenClaims() throws Exception {
+        wait.until(ExpectedConditions.urlContains("/it-callback?"));
+        Map<String, String> query = Arrays.stream(URI.create(browser.getCurrentUrl()).getRawQuery().split("&"))
+                .map(pair -> pair.split("=", 2))
+                .collect(Collectors.toMap(pair -> pair[0], pair -> URLDecoder.decode(pair[1], StandardCharsets.UTF_8)));
+        assertThat(query).containsKey("code");
+        String token = keycloak.token("civis", Map.of("grant_type", "authorization_code", "code", query.get("code"),
+                "redirect_uri", callback(), "client_id", CLIENT, "client_secret", SECRET));
+        return KeycloakClient.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+    }
+}
