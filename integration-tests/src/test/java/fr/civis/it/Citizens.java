@@ -1,6 +1,5 @@
 package fr.civis.it;
 
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -66,13 +65,6 @@ final class Citizens {
             throw new AssertionError("Keycloak gave " + username + " a token at " + HttpLogin.claims(token).get("acr"));
         }
         return token;
-    }
-
-    /** The citizen's subject, as the vault sees it in access tokens. */
-    String subjectOf(String username) throws Exception {
-        String token = token(username);
-        return KeycloakClient.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
-                .get("sub").asString();
     }
 
     String token(String username) throws Exception {

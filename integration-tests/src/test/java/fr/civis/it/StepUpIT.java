@@ -64,6 +64,7 @@ class StepUpIT {
         assertThat(HttpLogin.claims(stepped).get("acr").asString()).isEqualTo("eidas2");
         assertThat(HttpLogin.claims(stepped).get("sub").asString()).isEqualTo(HttpLogin.claims(password).get("sub").asString());
         VaultApi citizen = new VaultApi(platform.settings().portalUrl(), stepped);
+        assertThat(citizen.upload(VaultApi.pdf(5_000), "quittance.pdf").statusCode()).isEqualTo(201);
         HttpResponse<byte[]> export = citizen.getBytes("/api/v1/me/export");
         assertThat(export.statusCode()).isEqualTo(200);
         assertThat(export.headers().firstValue("Content-Type")).hasValue("application/zip");
