@@ -46,14 +46,36 @@ final class KeycloakClient {
     }
 
     private int post(String path, Object representation) throws IOException, InterruptedException {
+        return admin("POST", path, representation).statusCode();
+    }
+
+    /** What the admin API answers to a GET of {@code path}. */
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = admin("GET", path, null);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Sends {@code representation} with {@code method} and expects a 2xx answer. */
+    void send(String method, String path, Object representation) throws IOException, InterruptedException {
+        int status = admin(method, path, representation).statusCode();
+        if (status / 100 != 2) {
+            throw new IllegalStateException("Admin API " + method + " " + path + " answered " + status);
+        }
+    }
+
+    private HttpResponse<String> admin(String method, String path, Object representation)
+            throws IOException, InterruptedException {
         String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", "admin", "password", adminPassword));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
                 .header("Authorization", "Bearer " + admin)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
+                .method(method, representation == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(representation)))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        return response.statusCode();
     }
 
     /** The access token the realm's token endpoint returns for these form parameters. */

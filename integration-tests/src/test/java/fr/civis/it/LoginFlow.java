@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,14 +39,25 @@ final class LoginFlow {
     private final ChromeDriver browser;
     private final WebDriverWait wait;
 
+    private final String clientId;
+
     LoginFlow(Platform platform, ChromeDriver browser) throws Exception {
+        this(platform, browser, CLIENT, Map.of());
+    }
+
+    /** Through a client of its own, e.g. one whose browser flow is overridden ({@code authenticationFlowBindingOverrides}). */
+    LoginFlow(Platform platform, ChromeDriver browser, String clientId, Map<String, Object> clientSettings)
+            throws Exception {
         this.platform = platform;
         this.keycloak = new KeycloakClient(platform);
         this.browser = browser;
+        this.clientId = clientId;
         this.wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        keycloak.ensure("/realms/civis/clients", Map.of("clientId", CLIENT, "enabled", true, "publicClient", false,
+        Map<String, Object> client = new HashMap<>(Map.of("clientId", clientId, "enabled", true, "publicClient", false,
                 "secret", SECRET, "standardFlowEnabled", true, "directAccessGrantsEnabled", false,
                 "redirectUris", List.of(callback())));
+        client.putAll(clientSettings);
+        keycloak.ensure("/realms/civis/clients", client);
     }
 
     /** Keycloak answers 404 there: the browser stops on it and the test reads the code from the address bar. */
@@ -55,7 +67,7 @@ final class LoginFlow {
 
     /** Opens the authorization endpoint; {@code acrValues} may be null. */
     void start(String acrValues) {
-        String url = platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + CLIENT
+        String url = platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + clientId
                 + "&response_type=code&scope=openid&state=" + UUID.randomUUID() + "&nonce=" + UUID.randomUUID()
                 + "&redirect_uri=" + URLEncoder.encode(callback(), StandardCharsets.UTF_8)
                 + (acrValues == null ? "" : "&acr_values=" + acrValues);
@@ -77,6 +89,21 @@ final class LoginFlow {
         browser.findElement(By.id(button)).click();
     }
 
+    /** Presses the button with this id (e.g. "send me a new code"). */
+    void press(String button) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.id(button))).click();
+    }
+
+    /** The text of the error under the field {@code field}, once the page shows it. */
+    String fieldError(String field) {
+        return visible("input-error-" + field).getText();
+    }
+
+    /** Starts over as a stranger to Keycloak: no session cookie, so a new login in a new authentication session. */
+    void forgetSession() {
+        browser.manage().deleteAllCookies();
+    }
+
     WebElement visible(String id) {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
     }
@@ -89,7 +116,7 @@ final class LoginFlow {
                 .collect(Collectors.toMap(pair -> pair[0], pair -> URLDecoder.decode(pair[1], StandardCharsets.UTF_8)));
         assertThat(query).containsKey("code");
         String token = keycloak.token("civis", Map.of("grant_type", "authorization_code", "code", query.get("code"),
-                "redirect_uri", callback(), "client_id", CLIENT, "client_secret", SECRET));
+                "redirect_uri", callback(), "client_id", clientId, "client_secret", SECRET));
         return KeycloakClient.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
     }
 }

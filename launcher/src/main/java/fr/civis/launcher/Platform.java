@@ -285,7 +285,9 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
         parts.launch("keycloak",
-                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm"), env,
+                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
+                        // Development SMS sender (refuses anything but start-dev): codes land in data/sms/.
+                        "--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile()), env,
                 keycloak -> keycloak.awaitHttp(
                         URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
                         status -> status == 200, KEYCLOAK_START));

@@ -129,6 +129,11 @@ public record PlatformSettings(
         return "http://localhost:" + ports.mailWeb();
     }
 
+    /** Text messages of Keycloak's development SMS sender, one a line, for a person (or a test) to read. */
+    public Path devSmsFile() {
+        return dataDir.resolve("sms/civis-dev-sms.txt");
+    }
+
     public String s3Url() {
         return "http://127.0.0.1:" + ports.s3();
     }

@@ -1,0 +1,63 @@
+package fr.civis.keycloak.otp.sender;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.keycloak.Config;
+import org.keycloak.common.util.Environment;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * {@value #ID}: a development sender that a person can read. Each message is appended to a file (option
+ * {@code file}, default {@code civis-dev-sms.txt} in Keycloak's data folder) and written to the log, clearly marked.
+ * It refuses to run unless Keycloak runs in development mode ({@code kc.sh start-dev}): it is the only place where a
+ * code may appear in a log. It is the default sender so that {@code start-dev} works out of the box, and because it
+ * refuses production, a production Keycloak that forgot to choose {@code civis-http} does not start at all.
+ */
+public final class DevSmsSenderFactory implements SmsSenderFactory {
+
+    public static final String ID = "civis-dev";
+
+    private final ReentrantLock fileLock = new ReentrantLock();
+    private Path file;
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        String configured = config.get("file");
+        file = configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("jboss.server.data.dir",
+                        System.getProperty("kc.home.dir", ".") + "/data"), "civis-dev-sms.txt");
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        if (isChosen(factory) && !Environment.isDevMode()) {
+            throw new IllegalStateException("The SMS sender " + ID + " is for development only and Keycloak is not in "
+                    + "development mode: choose a real gateway with --spi-civis-sms-sender--provider=civis-http.");
+        }
+    }
+
+    @Override
+    public SmsSender create(KeycloakSession session) {
+        if (!Environment.isDevMode()) {
+            throw new IllegalStateException("The SMS sender " + ID + " only runs in development mode");
+        }
+        return new DevSmsSender(file, fileLock);
+    }
+
+    /** Higher than civis-http: chosen when nothing is configured, which only development mode accepts. */
+    @Override
+    public int order() {
+        return 1;
+    }
+
+    @Override
+    public void close() {
+    }
+}
