@@ -65,6 +65,7 @@ class StepUpBrowserIT {
                 .anySatisfy(name -> assertThat(name).endsWith("-quittance.pdf"));
         wait.until(ExpectedConditions.textToBe(By.id("safe-status"), "L’archive de vos documents est téléchargée."));
         assertThat(browser.findElement(By.id("safe-error")).isDisplayed()).isFalse();
+        Accessibility.assertNoSeriousViolation(browser);
     }
 
     @Test
