@@ -46,8 +46,8 @@ import jdk.jfr.consumer.RecordingFile;
  *   <li>client-credentials grants on the same client.</li>
  * </ul>
  *
- * For each phase: operations per second, and operations per CPU-second of the Keycloak process (its
- * {@code totalCpuDuration} before and after), which is what Keycloak's sizing guide counts per vCPU and what stays
+ * For each phase: operations per second, and operations per CPU-second of the Keycloak process ({@link ProcessCpu}
+ * before and after; PostgreSQL's CPU is printed beside it), which is what Keycloak's sizing guide counts per vCPU and what stays
  * meaningful on a machine shared with the load generator and the rest of the platform. Then one more civis login
  * phase under JFR (started with jcmd on the Keycloak process): the share of execution samples with a password-hashing
  * frame. System properties: {@code bench.seconds} (per phase, 30), {@code bench.rounds} (alternations, 3),
@@ -79,11 +79,20 @@ public final class KeycloakLogins {
     private final String keycloak;
     /** One account per virtual user: a person does not log in from several browsers at the same instant. */
     private final int users;
+    private final ProcessCpu cpu;
 
     private KeycloakLogins(Platform platform, int users) {
         this.platform = platform;
         this.keycloak = platform.settings().keycloakUrl();
         this.users = users;
+        // This JVM is the load generator and the parent of every part: its own CPU only; Keycloak with kc.sh's java.
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("client", ProcessHandle.current());
+        processes.put("keycloak", ProcessHandle.of(platform.pid("keycloak")).orElseThrow());
+        ProcessHandle.current().children()
+                .filter(child -> child.info().command().orElse("").endsWith("/postgres"))
+                .findFirst().ifPresent(postmaster -> processes.put("postgres", postmaster));
+        this.cpu = new ProcessCpu(processes, "client");
     }
 
     public static void main(String[] args) throws Exception {
@@ -261,9 +270,10 @@ public final class KeycloakLogins {
     }
 
     /**
-     * Operations done and failed, wall seconds, and CPU seconds of the Keycloak process over the phase.
+     * Operations done and failed, wall seconds, and CPU seconds of Keycloak and of PostgreSQL (all its backends)
+     * over the phase.
      */
-    private record Phase(long done, long failed, double seconds, double keycloakCpu) {
+    private record Phase(long done, long failed, double seconds, double keycloakCpu, double postgresCpu) {
 
         double perSecond() {
             return done / seconds;
@@ -276,8 +286,9 @@ public final class KeycloakLogins {
 
         @Override
         public String toString() {
-            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU)%s", perSecond(),
-                    perKeycloakCpu(), keycloakCpu / seconds, failed > 0 ? ", " + failed + " FAILED" : "");
+            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU, PostgreSQL %.2f)%s",
+                    perSecond(), perKeycloakCpu(), keycloakCpu / seconds, postgresCpu / seconds,
+                    failed > 0 ? ", " + failed + " FAILED" : "");
         }
     }
 
@@ -285,7 +296,7 @@ public final class KeycloakLogins {
     private Phase phase(ExecutorService pool, int clients, int seconds, Operation operation) throws Exception {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        Duration cpuBefore = keycloakCpu();
+        double[] cpuBefore = cpu.seconds();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<Future<?>> users = new ArrayList<>();
@@ -309,21 +320,18 @@ public final class KeycloakLogins {
             user.get();
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        double cpu = keycloakCpu().minus(cpuBefore).toNanos() / 1e9;
-        return new Phase(done.get(), failed.get(), wall, cpu);
+        double[] cpuAfter = cpu.seconds();
+        int postgres = cpu.names().indexOf("postgres");
+        return new Phase(done.get(), failed.get(), wall, cpuAfter[1] - cpuBefore[1],
+                postgres < 0 ? Double.NaN : cpuAfter[postgres] - cpuBefore[postgres]);
     }
 
-    /** The Keycloak JVM: kc.sh's java child when the script does not exec it, else the launched process itself. */
+    /** The Keycloak JVM, for jcmd: kc.sh's java child when the script does not exec it, else the launched process. */
     private ProcessHandle keycloakJvm() {
         ProcessHandle launched = ProcessHandle.of(platform.pid("keycloak")).orElseThrow();
         return launched.descendants()
                 .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
                 .findFirst().orElse(launched);
-    }
-
-    private Duration keycloakCpu() {
-        return keycloakJvm().info().totalCpuDuration()
-                .orElseThrow(() -> new IllegalStateException("This system does not report a process's CPU time"));
     }
 
     /**
@@ -407,7 +415,8 @@ public final class KeycloakLogins {
 
     private static Phase total(List<Phase> phases) {
         return new Phase(phases.stream().mapToLong(Phase::done).sum(), phases.stream().mapToLong(Phase::failed).sum(),
-                phases.stream().mapToDouble(Phase::seconds).sum(), phases.stream().mapToDouble(Phase::keycloakCpu).sum());
+                phases.stream().mapToDouble(Phase::seconds).sum(), phases.stream().mapToDouble(Phase::keycloakCpu).sum(),
+                phases.stream().mapToDouble(Phase::postgresCpu).sum());
     }
 
     private static String form(Map<String, String> values) {

@@ -3,10 +3,16 @@ package fr.civis.bench;
 import fr.civis.launcher.Platform;
 import fr.civis.launcher.PlatformSettings;
 import fr.civis.launcher.Secrets;
+import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,11 +49,15 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>vault: multipart {@code POST /api/v1/documents}, then {@code GET /api/v1/documents/{id}/content};</li>
+ *   <li>bare relay: the same bytes through {@link BareRelay}, an HTTP hop that does nothing but pass them to and
+ *       from S3 (what the extra hop alone costs);</li>
  *   <li>raw S3: {@code putObject} of the same bytes with a known size, then {@code getObject}, with the MinIO SDK,
- *       the client library and signing mode the vault itself uses.</li>
+ *       the client library, signing mode and checksum the vault itself uses.</li>
  * </ul>
  *
- * Vault and raw rounds alternate, so that a noisy neighbour slows both alike; the median round is reported.
+ * HTTP calls to the vault and the relay go through OkHttp, the library inside the MinIO SDK. Besides wall-clock
+ * throughput, it reports the CPU each process spent per MB ({@link ProcessCpu}). Vault, relay and raw rounds
+ * alternate, so that a noisy neighbour slows them alike; the median round is reported.
  * Everything created is deleted as it goes. System properties: {@code bench.sizes} (bytes, comma-separated),
  * {@code bench.streams}, {@code bench.scan=false} (vault without ClamAV), {@code bench.rounds.scale} (multiplies
  * the rounds), {@code bench.piped=true} (adds raw S3 uploads of unknown size through a pipe, as the vault makes
@@ -56,18 +66,31 @@ import java.util.stream.Stream;
 public final class VaultVsS3 {
 
     private static final String BUCKET = "civis-vault";
+    /** As ObjectStore sets it: the same client, signing mode and checksum on both sides. */
+    private static final Checksum.Algorithm CHECKSUM = Checksum.Algorithm.CRC32;
+    /** ObjectStore's default part size (civis.storage.part-size). */
+    private static final long PART_SIZE = 8L * 1024 * 1024;
     private static final String CLIENT = "bench-services";
     private static final String SECRET = "bench-client-secret-not-for-production";
     private static final String PASSWORD = "bench-coffre-2026";
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
+    /** Keycloak's admin and token endpoints only. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
+    /**
+     * The vault's API through OkHttp, the HTTP library inside the MinIO SDK: both sides of the comparison then pay
+     * the same client costs (the JDK's HttpClient reads a response body markedly slower).
+     */
+    private final OkHttpClient okhttp = new OkHttpClient.Builder().readTimeout(Duration.ofMinutes(2))
+            .writeTimeout(Duration.ofMinutes(2)).build();
     private final Platform platform;
     private final MinioClient s3;
     private final String vaultUrl;
     private final ExecutorService pool = Executors.newFixedThreadPool(16);
+    private final ProcessCpu cpu;
+    private final BareRelay relay;
     private volatile String token;
     private volatile long tokenAt;
 
@@ -78,6 +101,19 @@ public final class VaultVsS3 {
         this.s3 = MinioClient.builder().endpoint(platform.settings().s3Url())
                 .credentials(platform.secrets().get(Secrets.S3_ACCESS_KEY), platform.secrets().get(Secrets.S3_SECRET_KEY))
                 .region("us-east-1").build();
+        // This JVM is the client, and also the parent of every part: its own CPU only, each part with its children.
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("client", ProcessHandle.current());
+        for (String part : List.of("vault-service", "s3proxy", "clamd")) {
+            if (platform.isRunning(part)) {
+                processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
+            }
+        }
+        ProcessHandle.current().children()
+                .filter(child -> child.info().command().orElse("").endsWith("/postgres"))
+                .findFirst().ifPresent(postmaster -> processes.put("postgres", postmaster));
+        this.cpu = new ProcessCpu(processes, "client");
+        this.relay = new BareRelay(s3, BUCKET, CHECKSUM, PART_SIZE);
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,15 +146,20 @@ public final class VaultVsS3 {
     private void run(List<Integer> sizes, List<Integer> streams, double scale, boolean piped) throws Exception {
         createCitizen();
         System.out.println("Warm-up…");
-        for (int i = 0; i < 15; i++) {
-            byte[] warm = pdf(1024 * 1024 + i);
-            oneVault(warm, prepareMultipart(warm));
-            oneRaw(warm);
+        // Both download paths: verified in memory first (≤ 4 MB), and streamed.
+        for (int i = 0; i < 24; i++) {
+            byte[] warm = pdf((i % 2 == 0 ? 1 : 6) * 1024 * 1024 + i);
+            oneVault(warm, prepareMultipart(warm)).download();
+            oneRaw(warm).download();
         }
         List<String> rows = new ArrayList<>();
-        rows.add("| size | streams | rounds | vault up MB/s | raw PUT MB/s | up vault/raw | vault down MB/s | raw GET MB/s"
-                + " | down vault/raw |" + (piped ? " raw piped PUT MB/s |" : ""));
-        rows.add("|---|---|---|---|---|---|---|---|---|" + (piped ? "---|" : ""));
+        rows.add("| size | streams | rounds | vault up MB/s | relay up MB/s | raw PUT MB/s | up vault/raw | up relay/raw"
+                + " | vault down MB/s | relay down MB/s | raw GET MB/s | down vault/raw | down relay/raw |"
+                + (piped ? " raw piped PUT MB/s |" : ""));
+        rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (piped ? "---|" : ""));
+        List<String> cpuRows = new ArrayList<>();
+        cpuRows.add("| size | streams | path | " + String.join(" | ", cpu.names()) + " | total | raw/path |");
+        cpuRows.add("|---|---|---|" + "---|".repeat(cpu.names().size()) + "---|---|");
         for (int size : sizes) {
             byte[] content = pdf(size);
             Multipart body = prepareMultipart(content);
@@ -126,32 +167,67 @@ public final class VaultVsS3 {
                 int rounds = Math.max(3, (int) Math.round(scale * rounds(size, n)));
                 double[] vaultUp = new double[rounds], vaultDown = new double[rounds];
                 double[] rawUp = new double[rounds], rawDown = new double[rounds], pipedUp = new double[rounds];
+                double[] relayUp = new double[rounds], relayDown = new double[rounds];
+                CpuTotals vaultCpu = new CpuTotals(), rawCpu = new CpuTotals(), relayCpu = new CpuTotals();
                 // One untimed round of each first, for this size.
                 round(n, () -> oneVault(content, body));
+                round(n, () -> oneRelay(content));
                 round(n, () -> oneRaw(content));
                 for (int r = 0; r < rounds; r++) {
-                    double[] v = round(n, () -> oneVault(content, body));
-                    double[] w = round(n, () -> oneRaw(content));
-                    vaultUp[r] = mbps(size, n, v[0]);
-                    vaultDown[r] = mbps(size, n, v[1]);
-                    rawUp[r] = mbps(size, n, w[0]);
-                    rawDown[r] = mbps(size, n, w[1]);
+                    Round v = round(n, () -> oneVault(content, body));
+                    Round b = round(n, () -> oneRelay(content));
+                    Round w = round(n, () -> oneRaw(content));
+                    vaultCpu.add(v);
+                    relayCpu.add(b);
+                    rawCpu.add(w);
+                    vaultUp[r] = mbps(size, n, v.upSeconds());
+                    vaultDown[r] = mbps(size, n, v.downSeconds());
+                    relayUp[r] = mbps(size, n, b.upSeconds());
+                    relayDown[r] = mbps(size, n, b.downSeconds());
+                    rawUp[r] = mbps(size, n, w.upSeconds());
+                    rawDown[r] = mbps(size, n, w.downSeconds());
                     if (piped) {
-                        pipedUp[r] = mbps(size, n, round(n, () -> oneRawPiped(content))[0]);
+                        pipedUp[r] = mbps(size, n, round(n, () -> oneRawPiped(content)).upSeconds());
                     }
                 }
-                double vu = median(vaultUp), ru = median(rawUp), vd = median(vaultDown), rd = median(rawDown);
-                String row = String.format("| %s | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", human(size), n,
-                        rounds, vu, ru, vu / ru, vd, rd, vd / rd)
+                double vu = median(vaultUp), bu = median(relayUp), ru = median(rawUp);
+                double vd = median(vaultDown), bd = median(relayDown), rd = median(rawDown);
+                String row = String.format("| %s | %d | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f | %.1f | %.1f | %.2f"
+                        + " | %.2f |", human(size), n, rounds, vu, bu, ru, vu / ru, bu / ru, vd, bd, rd, vd / rd, bd / rd)
                         + (piped ? String.format(" %.1f |", median(pipedUp)) : "");
-                System.out.println(row + "   vault up " + fmt(vaultUp) + " raw up " + fmt(rawUp)
-                        + " vault down " + fmt(vaultDown) + " raw down " + fmt(rawDown));
+                System.out.println(row + "   vault up " + fmt(vaultUp) + " relay up " + fmt(relayUp) + " raw up "
+                        + fmt(rawUp) + " vault down " + fmt(vaultDown) + " relay down " + fmt(relayDown)
+                        + " raw down " + fmt(rawDown));
                 rows.add(row);
+                double megabytes = (double) size * n * rounds / 1e6;
+                cpuRows.addAll(List.of(
+                        cpuRow(size, n, "vault up", vaultCpu.up, megabytes, rawCpu.up),
+                        cpuRow(size, n, "relay up", relayCpu.up, megabytes, rawCpu.up),
+                        cpuRow(size, n, "raw PUT", rawCpu.up, megabytes, null),
+                        cpuRow(size, n, "vault down", vaultCpu.down, megabytes, rawCpu.down),
+                        cpuRow(size, n, "relay down", relayCpu.down, megabytes, rawCpu.down),
+                        cpuRow(size, n, "raw GET", rawCpu.down, megabytes, null)));
             }
         }
         System.out.println();
         rows.forEach(System.out::println);
+        System.out.println();
+        System.out.println("CPU milliseconds per MB moved, by process (utime + stime from /proc, children included;"
+                + " the relay runs inside the client's JVM); raw/path = total CPU of the raw path / total CPU of the path:");
+        cpuRows.forEach(System.out::println);
         pool.shutdownNow();
+        relay.close();
+    }
+
+    private String cpuRow(int size, int streams, String path, double[] seconds, double megabytes, double[] baseline) {
+        StringBuilder row = new StringBuilder(String.format("| %s | %d | %s |", human(size), streams, path));
+        for (double s : seconds) {
+            row.append(String.format(" %.2f |", s * 1000 / megabytes));
+        }
+        double total = Arrays.stream(seconds).sum();
+        row.append(String.format(" %.2f |", total * 1000 / megabytes));
+        row.append(baseline == null ? " |" : String.format(" %.2f |", Arrays.stream(baseline).sum() / total));
+        return row.toString();
     }
 
     /** Rounds per case: many for small documents, few for big ones, so each case takes seconds. */
@@ -165,11 +241,29 @@ public final class VaultVsS3 {
         return streams == 1 ? 5 : 4;
     }
 
+    /** Wall-clock seconds and CPU seconds (per measured process) of one round's upload and download phases. */
+    private record Round(double upSeconds, double downSeconds, double[] upCpu, double[] downCpu) {
+    }
+
+    /** CPU seconds summed over the timed rounds of one case, per process, for each phase. */
+    private final class CpuTotals {
+        final double[] up = new double[cpu.names().size()];
+        final double[] down = new double[cpu.names().size()];
+
+        void add(Round round) {
+            for (int i = 0; i < up.length; i++) {
+                up[i] += round.upCpu()[i];
+                down[i] += round.downCpu()[i];
+            }
+        }
+    }
+
     /**
      * {@code n} concurrent uploads, then (once all are stored) {@code n} concurrent downloads: the wall-clock
-     * seconds of each phase. The tasks delete what they made after the download.
+     * and CPU seconds of each phase. The tasks delete what they made after the download.
      */
-    private double[] round(int n, Callable<Transfer> start) throws Exception {
+    private Round round(int n, Callable<Transfer> start) throws Exception {
+        double[] c0 = cpu.seconds();
         long t0 = System.nanoTime();
         List<Future<Transfer>> uploads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -180,6 +274,7 @@ public final class VaultVsS3 {
             transfers.add(upload.get());
         }
         long t1 = System.nanoTime();
+        double[] c1 = cpu.seconds();
         List<Future<Long>> downloads = new ArrayList<>();
         for (Transfer transfer : transfers) {
             downloads.add(pool.submit(transfer::download));
@@ -191,10 +286,19 @@ public final class VaultVsS3 {
             }
         }
         long t2 = System.nanoTime();
+        double[] c2 = cpu.seconds();
         for (Transfer transfer : transfers) {
             transfer.delete();
         }
-        return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
+        return new Round((t1 - t0) / 1e9, (t2 - t1) / 1e9, minus(c1, c0), minus(c2, c1));
+    }
+
+    private static double[] minus(double[] after, double[] before) {
+        double[] delta = new double[after.length];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = after[i] - before[i];
+        }
+        return delta;
     }
 
     private interface Transfer {
@@ -207,18 +311,22 @@ public final class VaultVsS3 {
 
     private Transfer oneVault(byte[] content, Multipart body) throws Exception {
         String bearer = token();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(vaultUrl + "/api/v1/documents"))
+        String documentId;
+        try (Response response = okhttp.newCall(new Request.Builder().url(vaultUrl + "/api/v1/documents")
                 .header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "multipart/form-data; boundary=" + body.boundary())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201 && response.statusCode() != 200) {
-            throw new IllegalStateException("vault upload answered " + response.statusCode() + ": " + response.body());
+                .post(RequestBody.create(body.bytes(),
+                        MediaType.get("multipart/form-data; boundary=" + body.boundary())))
+                .build()).execute()) {
+            String answer = response.body().string();
+            if (response.code() != 201 && response.code() != 200) {
+                throw new IllegalStateException("vault upload answered " + response.code() + ": " + answer);
+            }
+            Matcher id = ID.matcher(answer);
+            if (!id.find()) {
+                throw new IllegalStateException("no id in " + answer);
+            }
+            documentId = id.group(1);
         }
-        Matcher id = ID.matcher(response.body());
-        if (!id.find()) {
-            throw new IllegalStateException("no id in " + response.body());
-        }
-        String documentId = id.group(1);
         return new Transfer() {
             @Override
             public long size() {
@@ -227,25 +335,57 @@ public final class VaultVsS3 {
 
             @Override
             public long download() throws Exception {
-                HttpResponse<InputStream> got = http.send(HttpRequest.newBuilder(
-                                URI.create(vaultUrl + "/api/v1/documents/" + documentId + "/content"))
-                        .header("Authorization", "Bearer " + bearer).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                if (got.statusCode() != 200) {
-                    throw new IllegalStateException("vault download answered " + got.statusCode());
+                try (Response got = okhttp.newCall(new Request.Builder()
+                        .url(vaultUrl + "/api/v1/documents/" + documentId + "/content")
+                        .header("Authorization", "Bearer " + bearer).get().build()).execute()) {
+                    if (got.code() != 200) {
+                        throw new IllegalStateException("vault download answered " + got.code());
+                    }
+                    return drain(got.body().byteStream());
                 }
-                return drain(got.body());
             }
 
             @Override
             public void delete() throws Exception {
-                HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(
-                                URI.create(vaultUrl + "/api/v1/documents/" + documentId))
-                        .header("Authorization", "Bearer " + bearer).DELETE().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (deleted.statusCode() / 100 != 2) {
-                    throw new IllegalStateException("vault delete answered " + deleted.statusCode());
+                try (Response deleted = okhttp.newCall(new Request.Builder()
+                        .url(vaultUrl + "/api/v1/documents/" + documentId)
+                        .header("Authorization", "Bearer " + bearer).delete().build()).execute()) {
+                    if (deleted.code() / 100 != 2) {
+                        throw new IllegalStateException("vault delete answered " + deleted.code());
+                    }
                 }
+            }
+        };
+    }
+
+    /** The same bytes through {@link BareRelay}: PUT then GET over HTTP, stored by the relay with the MinIO SDK. */
+    private Transfer oneRelay(byte[] content) throws Exception {
+        String name = "bench-relay-" + UUID.randomUUID();
+        try (Response stored = okhttp.newCall(new Request.Builder().url(relay.url(name))
+                .put(RequestBody.create(content, MediaType.get("application/octet-stream"))).build()).execute()) {
+            if (stored.code() != 201) {
+                throw new IllegalStateException("relay upload answered " + stored.code());
+            }
+        }
+        return new Transfer() {
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public long download() throws Exception {
+                try (Response got = okhttp.newCall(new Request.Builder().url(relay.url(name)).get().build()).execute()) {
+                    if (got.code() != 200) {
+                        throw new IllegalStateException("relay download answered " + got.code());
+                    }
+                    return drain(got.body().byteStream());
+                }
+            }
+
+            @Override
+            public void delete() throws Exception {
+                s3.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(name).build());
             }
         };
     }
@@ -254,7 +394,7 @@ public final class VaultVsS3 {
         String name = "bench-" + UUID.randomUUID();
         s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(name)
                 .stream(new ByteArrayInputStream(content), (long) content.length, -1L)
-                .contentType("application/octet-stream").build());
+                .contentType("application/octet-stream").checksum(CHECKSUM).build());
         return new Transfer() {
             @Override
             public long size() {
@@ -290,7 +430,7 @@ public final class VaultVsS3 {
         });
         String name = "bench-" + UUID.randomUUID();
         s3.putObject(PutObjectArgs.builder().bucket(BUCKET).object(name).stream(in, -1L, 5L * 1024 * 1024)
-                .contentType("application/octet-stream").build());
+                .contentType("application/octet-stream").checksum(CHECKSUM).build());
         writer.get();
         return new Transfer() {
             @Override

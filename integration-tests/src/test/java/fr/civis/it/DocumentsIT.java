@@ -100,7 +100,18 @@ class DocumentsIT {
     void aDocumentOverTheLimitIsRefusedWith413AndLeavesNothing() throws Exception {
         VaultApi camille = as("doc.toolarge");
         Set<Path> before = storedObjects();
-        assertProblem(camille.upload(VaultApi.pdf(20 * MIB + 1), "gros.pdf"), 413, "document-too-large");
+        HttpResponse<String> refused = camille.upload(VaultApi.pdf(20 * MIB + 1), "gros.pdf");
+        assertProblem(refused, 413, "document-too-large");
+        assertThat(VaultApi.json(refused).get("detail").asString()).contains("20 Mo");
+        assertThat(storedObjects()).isEqualTo(before);
+        assertThat(VaultApi.json(camille.get("/api/v1/documents")).get("totalItems").asLong()).isZero();
+    }
+
+    @Test
+    void anEmptyFileIsRefusedWith400AndSaysSo() throws Exception {
+        VaultApi camille = as("doc.empty");
+        Set<Path> before = storedObjects();
+        assertProblem(camille.upload(new byte[0], "vide.pdf"), 400, "document-empty");
         assertThat(storedObjects()).isEqualTo(before);
         assertThat(VaultApi.json(camille.get("/api/v1/documents")).get("totalItems").asLong()).isZero();
     }
@@ -151,7 +162,10 @@ class DocumentsIT {
         // The test platform gives each citizen 30 MB.
         assertThat(camille.upload(VaultApi.pdf(20 * MIB), "a.pdf").statusCode()).isEqualTo(201);
         Set<Path> before = storedObjects();
-        assertProblem(camille.upload(VaultApi.pdf(11 * MIB), "b.pdf"), 409, "quota-exceeded");
+        HttpResponse<String> refused = camille.upload(VaultApi.pdf(11 * MIB), "b.pdf");
+        assertProblem(refused, 409, "quota-exceeded");
+        // The limits in force, not the defaults: 30 MB here.
+        assertThat(VaultApi.json(refused).get("detail").asString()).contains("30 Mo").contains("n'avez");
         assertThat(storedObjects()).isEqualTo(before);
     }
 

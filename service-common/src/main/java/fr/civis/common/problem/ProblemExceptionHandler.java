@@ -55,7 +55,9 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
-        ProblemDetail problem = problems.create(status, codeFor(ex, status), ProblemFactory.localeOf(servletRequest));
+        Object[] values = ex instanceof ProblemException problem ? problem.values() : new Object[0];
+        ProblemDetail problem = problems.create(status, codeFor(ex, status), values,
+                ProblemFactory.localeOf(servletRequest));
         return super.handleExceptionInternal(ex, problem, headers, status, request);
     }
 

@@ -36,10 +36,16 @@ public final class ProblemFactory {
     }
 
     public ProblemDetail create(HttpStatusCode status, String code, Locale locale) {
+        return create(status, code, new Object[0], locale);
+    }
+
+    /** A problem whose detail names {@code values} ({@code {0}}, {@code {1}}… in the bundle). */
+    public ProblemDetail create(HttpStatusCode status, String code, Object[] values, Locale locale) {
         ProblemDetail problem = ProblemDetail.forStatus(status);
         problem.setType(URI.create("urn:civis:problem:" + code));
         problem.setTitle(messages.getMessage("problem." + code + ".title", null, locale));
-        problem.setDetail(messages.getMessage("problem." + code + ".detail", null, locale));
+        problem.setDetail(messages.getMessage("problem." + code + ".detail", values.length == 0 ? null : values,
+                locale));
         problem.setProperty("code", code);
         return problem;
     }

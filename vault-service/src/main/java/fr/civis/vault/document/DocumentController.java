@@ -66,7 +66,7 @@ class DocumentController {
     @Operation(summary = "Ajoute un document (multipart : type, title, validUntil facultatif, puis file).",
             description = "Le type est reconnu d'après le contenu (PDF, JPEG, PNG, WebP, HEIC). Un en-tête "
                     + "Idempotency-Key rejoué renvoie le même document. Erreurs : 413 document-too-large, "
-                    + "415 unsupported-document-type, 409 quota-exceeded, 400 invalid-request / invalid-filename "
+                    + "415 unsupported-document-type, 409 quota-exceeded, 400 document-empty / invalid-request / invalid-filename "
                     + "/ invalid-title, 503 storage-unavailable.")
     ResponseEntity<Document> upload(@AuthenticationPrincipal Jwt token, HttpServletRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
@@ -82,7 +82,7 @@ class DocumentController {
         }
         long maxRequest = limits.maxDocumentSize().toBytes() + FORM_OVERHEAD;
         if (request.getContentLengthLong() > maxRequest) {
-            throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "document-too-large");
+            throw limits.tooLarge();
         }
         Map<String, String> fields = new HashMap<>();
         DocumentService.StagedContent staged = null;

@@ -2,10 +2,14 @@ package fr.civis.vault.document;
 
 import jakarta.validation.constraints.NotNull;
 
+import org.springframework.http.HttpStatus;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import fr.civis.common.problem.ProblemException;
 
 /**
  * @param maxDocumentSize     largest document accepted (413 beyond)
@@ -22,4 +26,15 @@ public record DocumentLimits(
         @NotNull @DefaultValue("500MB") DataSize quota,
         @DefaultValue("200") int maxDocuments,
         @NotNull @DefaultValue("4MB") DataSize verifyBeforeSending) {
+
+    /** 413, naming the limit in force. */
+    ProblemException tooLarge() {
+        return ProblemException.withValues(HttpStatus.CONTENT_TOO_LARGE, "document-too-large",
+                maxDocumentSize.toMegabytes());
+    }
+
+    /** 409, naming the limits in force. */
+    ProblemException quotaExceeded() {
+        return ProblemException.withValues(HttpStatus.CONFLICT, "quota-exceeded", quota.toMegabytes(), maxDocuments);
+    }
 }

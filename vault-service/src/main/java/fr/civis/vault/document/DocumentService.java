@@ -108,10 +108,16 @@ public class DocumentService {
         safes.requireWritable(owner);
         DocumentRepository.Usage usage = documents.usage(owner.subject());
         if (usage.documents() >= limits.maxDocuments() || usage.bytes() >= limits.quota().toBytes()) {
-            throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
+            throw limits.quotaExceeded();
         }
         long remainingQuota = limits.quota().toBytes() - usage.bytes();
         BufferedInputStream in = new BufferedInputStream(content, ContentSniffer.LOOKAHEAD);
+        in.mark(1);
+        if (in.read() == -1) {
+            // No type, no content: say what is wrong rather than "unsupported format".
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "document-empty");
+        }
+        in.reset();
         try (VirusScanner.Scan scan = scanner.start()) {
             Optional<String> contentType = sniffer.acceptedType(in);
             if (contentType.isEmpty()) {
@@ -153,10 +159,10 @@ public class DocumentService {
             for (int read; (read = in.read(buffer)) != -1; ) {
                 size += read;
                 if (size > limits.maxDocumentSize().toBytes()) {
-                    throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "document-too-large");
+                    throw limits.tooLarge();
                 }
                 if (size > remainingQuota) {
-                    throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
+                    throw limits.quotaExceeded();
                 }
                 sha256.update(buffer, 0, read);
                 scan.write(buffer, 0, read);
@@ -188,7 +194,7 @@ public class DocumentService {
         for (int read; (read = in.read(buffer)) != -1; ) {
             size += read;
             if (size > limits.maxDocumentSize().toBytes()) {
-                throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "document-too-large");
+                throw limits.tooLarge();
             }
             scan.write(buffer, 0, read);
         }
@@ -217,7 +223,7 @@ public class DocumentService {
                 DocumentRepository.Usage usage = documents.usage(owner.subject());
                 if (usage.documents() >= limits.maxDocuments()
                         || usage.bytes() + staged.size() > limits.quota().toBytes()) {
-                    throw new ProblemException(HttpStatus.CONFLICT, "quota-exceeded");
+                    throw limits.quotaExceeded();
                 }
                 documents.insert(row);
             });

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.minio.AbortMultipartUploadArgs;
 import io.minio.BucketExistsArgs;
+import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.ListMultipartUploadsArgs;
 import io.minio.ListObjectsArgs;
@@ -32,6 +33,12 @@ import org.springframework.stereotype.Component;
 public class ObjectStore {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The checksum each part carries. The SDK's default, CRC32C, is computed one byte at a time in Java and cost
+     * the vault more CPU than sealing; CRC32 is the JDK's own, an intrinsic (see docs/benchmarks.md). SHA-256,
+     * which the SDK computes anyway to sign parts on plain HTTP, is not allowed for single-part objects.
+     */
+    static final Checksum.Algorithm PART_CHECKSUM = Checksum.Algorithm.CRC32;
 
     private final MinioClient client;
     /** Multipart upload listing and abort are only in the asynchronous client. */
@@ -80,6 +87,7 @@ public class ObjectStore {
                     .object(name)
                     .stream(content, -1L, settings.partSize().toBytes())
                     .contentType("application/octet-stream")
+                    .checksum(PART_CHECKSUM)
                     .build());
         } catch (Exception e) {
             throw new StorageUnavailableException("put", e);
