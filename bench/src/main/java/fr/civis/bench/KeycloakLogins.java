@@ -286,8 +286,9 @@ public final class KeycloakLogins {
 
         @Override
         public String toString() {
-            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU, PostgreSQL %.2f)%s",
-                    perSecond(), perKeycloakCpu(), keycloakCpu / seconds, postgresCpu / seconds,
+            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU%s)%s",
+                    perSecond(), perKeycloakCpu(), keycloakCpu / seconds,
+                    Double.isNaN(postgresCpu) ? "" : String.format(", PostgreSQL %.2f", postgresCpu / seconds),
                     failed > 0 ? ", " + failed + " FAILED" : "");
         }
     }
