@@ -41,6 +41,8 @@ let host = {
 
 /** Bumped at each sign-in and sign-out: answers to older requests are ignored. */
 let generation = 0;
+/** The first reading of the safe and of the list after sign-in, which a resumed action waits for. */
+let initialLoad = Promise.resolve();
 let visible = false;
 let optionsLanguage = null;
 let renderedDialogLanguage = null;
@@ -1195,8 +1197,7 @@ export function startDocuments() {
   state.safe = null;
   state.safeError = null;
   state.safeStatus = null;
-  loadSafe();
-  loadList();
+  initialLoad = Promise.allSettled([loadSafe(), loadList()]);
 }
 
 /** At sign-out (or when the session has expired): forgets everything shown. */
@@ -1232,7 +1233,13 @@ export function resetDocuments() {
  * for it (the closing dialog is opened again for what was done in it). Anything else is ignored: the action comes
  * back from sessionStorage.
  */
-export function resumeAction(action) {
+export async function resumeAction(action) {
+  // Done after the first reading of the safe, whose answer could otherwise land after the act's and undo it on screen.
+  const started = generation;
+  await initialLoad;
+  if (started !== generation) {
+    return; // signed out meanwhile
+  }
   if (action?.action === 'export' && (action.origin === 'page' || action.origin === 'dialog')) {
     if (action.origin === 'dialog') {
       openCloseSafe();
