@@ -116,13 +116,13 @@ final class HttpLogin {
             } else if (inputs.containsKey("totpSecret")) {
                 // Enrolment: the page shows the secret (here, its hidden field) that an app would scan.
                 totp = Totp.fromFormSecret(values.get("totpSecret"));
-                values.put("totp", totp.nextCode());
+                values.put("totp", totp.freshCode());
                 values.put("userLabel", "Application de test");
             } else if (inputs.containsKey("otp")) {
                 if (totp == null) {
                     throw new AssertionError("Keycloak asks " + username + " for a TOTP code, but none is enrolled here");
                 }
-                values.put("otp", totp.nextCode());
+                values.put("otp", totp.freshCode());
             } else {
                 continue;
             }

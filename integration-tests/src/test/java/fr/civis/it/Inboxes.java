@@ -23,6 +23,7 @@ final class Inboxes {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern MAIL_CODE = Pattern.compile("connexion est : ([0-9]{6})");
+    private static final Pattern ACTION_LINK = Pattern.compile("https?://[^\\s\"<>]+/login-actions/action-token\\?[^\\s\"<>]+");
     private static final Pattern SMS_CODE = Pattern.compile("([0-9]{6}) est votre code de connexion");
 
     private final Platform platform;
@@ -37,6 +38,27 @@ final class Inboxes {
                 platform.settings().mailWebUrl() + "/api/user/" + address + "/messages/INBOX")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return inbox.statusCode() == 200 ? all(MAIL_CODE, inbox.body()) : List.of();
+    }
+
+    /** Every Keycloak action link (password reset, e-mail verification) e-mailed to {@code address}, oldest first. */
+    List<String> mailedActionLinks(String address) throws Exception {
+        HttpResponse<String> inbox = HTTP.send(HttpRequest.newBuilder(URI.create(
+                platform.settings().mailWebUrl() + "/api/user/" + address + "/messages/INBOX")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> links = new ArrayList<>();
+        if (inbox.statusCode() != 200) {
+            return links;
+        }
+        for (var message : KeycloakClient.JSON.readTree(inbox.body())) {
+            // Quoted-printable: soft line breaks and encoded '=' undone, enough for a URL.
+            String text = message.get("mimeMessage").asString().replace("=\r\n", "").replace("=\n", "")
+                    .replace("=3D", "=").replace("&amp;", "&");
+            Matcher matcher = ACTION_LINK.matcher(text);
+            if (matcher.find()) {
+                links.add(matcher.group());
+            }
+        }
+        return links;
     }
 
     /** Every code texted to {@code phoneNumber} (E.164) so far, oldest first. */

@@ -45,7 +45,8 @@ final class KeycloakClient {
         }
     }
 
-    private int post(String path, Object representation) throws IOException, InterruptedException {
+    /** The status the admin API answers to a POST of {@code representation} under {@code path}. */
+    int post(String path, Object representation) throws IOException, InterruptedException {
         return admin("POST", path, representation).statusCode();
     }
 

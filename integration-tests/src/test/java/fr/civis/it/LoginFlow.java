@@ -67,15 +67,22 @@ final class LoginFlow {
 
     /** Opens the authorization endpoint; {@code acrValues} may be null. */
     void start(String acrValues) {
+        start(acrValues, "");
+    }
+
+    /** With more query parameters, e.g. {@code &kc_action=delete_credential:<id>} (already encoded). */
+    void start(String acrValues, String extraQuery) {
         String url = platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + clientId
                 + "&response_type=code&scope=openid&state=" + UUID.randomUUID() + "&nonce=" + UUID.randomUUID()
                 + "&redirect_uri=" + URLEncoder.encode(callback(), StandardCharsets.UTF_8)
-                + (acrValues == null ? "" : "&acr_values=" + acrValues);
+                + (acrValues == null ? "" : "&acr_values=" + acrValues) + extraQuery;
         browser.get(url);
     }
 
     void password(String username, String password) {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+        // After a failed attempt Keycloak shows the username again: type it afresh, not after it.
+        browser.findElement(By.id("username")).clear();
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();

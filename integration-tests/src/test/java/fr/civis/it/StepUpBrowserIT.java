@@ -102,7 +102,7 @@ class StepUpBrowserIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("otp")));
         assertThat(browser.getCurrentUrl()).startsWith(platform.settings().issuer());
         assertThat(browser.findElements(By.id("password"))).isEmpty();
-        browser.findElement(By.id("otp")).sendKeys(totp.nextCode());
+        browser.findElement(By.id("otp")).sendKeys(totp.freshCode());
         browser.findElement(By.id("kc-login")).click();
         wait.until(ExpectedConditions.urlToBe(platform.settings().portalUrl() + "/"));
     }

@@ -5,21 +5,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/**
- * RFC 6238 time-based codes (HMAC-SHA1, 6 digits, 30 s, the realm's OTP policy), computed the way an authenticator
- * app does.
- */
+/** RFC 6238 time-based codes (HMAC-SHA1, 6 digits, 30 s), computed the way an authenticator app does. */
 final class Totp {
 
-    private static final long PERIOD_SECONDS = 30;
-
     private final byte[] key;
-    private long lastStep = -1;
+    private final Set<Long> usedWindows = new HashSet<>();
 
     /** {@code secret} as Keycloak shows it in manual mode: base32, in groups separated by spaces. */
     Totp(String secret) {
@@ -40,28 +37,28 @@ final class Totp {
 
     /** The code of the 30-second window that contains {@code at}. */
     String codeAt(Instant at) {
-        return code(at.getEpochSecond() / PERIOD_SECONDS);
+        return codeOf(at.getEpochSecond() / 30);
     }
 
     /**
-     * A code Keycloak has not seen yet: the realm accepts each code once, so when the current window's code is used
-     * up, this gives the next window's, which the look-ahead window of one period accepts.
+     * A code this object never gave out from {@link #freshCode()}, of the current window or one beside it (the realm
+     * accepts one window either side, and refuses a code twice).
      */
-    synchronized String nextCode() {
-        long now = Instant.now().getEpochSecond() / PERIOD_SECONDS;
-        long step = Math.max(now, lastStep + 1);
-        if (step > now + 1) {
-            throw new IllegalStateException("Two codes already used in this period; Keycloak would refuse a third");
+    String freshCode() {
+        long now = Instant.now().getEpochSecond() / 30;
+        for (long window = now - 1; window <= now + 1; window++) {
+            if (usedWindows.add(window)) {
+                return codeOf(window);
+            }
         }
-        lastStep = step;
-        return code(step);
+        throw new IllegalStateException("Three codes within 30 seconds: wait for the next window");
     }
 
-    private String code(long step) {
+    private String codeOf(long window) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            byte[] hash = mac.doFinal(ByteBuffer.allocate(Long.BYTES).putLong(step).array());
+            byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(window).array());
             int offset = hash[hash.length - 1] & 0x0f;
             int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
                     | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);

@@ -334,6 +334,10 @@ public final class Platform implements AutoCloseable {
                 Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        // The realm's password policy names this blocklist; Keycloak reads it from data/password-blacklists.
+        Path blocklists = Files.createDirectories(home.resolve("data/password-blacklists"));
+        Files.copy(runtime("realms/password-blacklists/civis-common-passwords.txt"),
+                blocklists.resolve("civis-common-passwords.txt"), StandardCopyOption.REPLACE_EXISTING);
         Path imports = home.resolve("data/import");
         deleteRecursively(imports);
         Files.createDirectories(imports);

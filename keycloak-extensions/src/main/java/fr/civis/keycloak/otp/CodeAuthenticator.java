@@ -3,12 +3,12 @@ package fr.civis.keycloak.otp;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.events.Errors;
@@ -16,6 +16,7 @@ import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -90,9 +91,18 @@ abstract class CodeAuthenticator implements Authenticator {
         }
     }
 
+    /**
+     * Keycloak's brute-force detection only counts failures of the password, OTP and recovery-code categories, and
+     * our executions' category is their credential type (so that removing that credential demands eidas2): the
+     * failure is reported to it explicitly as what it is, a wrong one-time code.
+     */
     private static void wrong(AuthenticationFlowContext context, Response form) {
         context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
-        context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, form);
+        if (context.getRealm().isBruteForceProtected()) {
+            context.getProtector().failedLogin(context.getRealm(), context.getUser(), context.getConnection(),
+                    context.getUriInfo(), Set.of(OTPCredentialModel.TYPE));
+        }
+        context.challenge(form);
     }
 
     /** A new code, sent; or the page explaining why not. */

@@ -22,11 +22,6 @@ abstract class CodeAuthenticatorFactory implements AuthenticatorFactory {
     protected final Clock clock = Clock.systemUTC();
 
     @Override
-    public String getReferenceCategory() {
-        return "civis-otp";
-    }
-
-    @Override
     public boolean isConfigurable() {
         return true;
     }

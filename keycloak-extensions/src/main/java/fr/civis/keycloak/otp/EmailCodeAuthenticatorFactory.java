@@ -13,6 +13,12 @@ public final class EmailCodeAuthenticatorFactory extends CodeAuthenticatorFactor
         return ID;
     }
 
+    /** No credential behind it: the verified address is the factor. */
+    @Override
+    public String getReferenceCategory() {
+        return ID;
+    }
+
     @Override
     public String getDisplayType() {
         return "Civis: code by e-mail";

@@ -3,17 +3,23 @@ package fr.civis.keycloak.otp;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import org.keycloak.authentication.CredentialAction;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.authentication.authenticators.util.AcrStore;
 import org.keycloak.credential.CredentialProvider;
 import org.keycloak.events.Errors;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.WebAuthnCredentialModel;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Enrols a mobile number: the person types it (normalised to E.164), receives a code by SMS, types it back, and only
@@ -21,11 +27,15 @@ import org.keycloak.models.utils.FormMessage;
  * number it was sent to, so a code received on one phone never confirms another; changing the number does not reset
  * the sending limits.
  */
-final class PhoneNumberAction implements RequiredActionProvider {
+final class PhoneNumberAction implements RequiredActionProvider, CredentialAction {
 
     static final String TEMPLATE = "civis-phone-number.ftl";
     private static final String STEP = "action." + PhoneNumberActionFactory.ID;
     private static final String CANDIDATE = "civis-phone.candidate";
+    /** The level of eidas2 in the realm's acr.loa.map. */
+    private static final int EIDAS2 = 2;
+    private static final Set<String> SECOND_FACTORS = Set.of(OTPCredentialModel.TYPE, WebAuthnCredentialModel.TYPE_TWOFACTOR,
+            WebAuthnCredentialModel.TYPE_PASSWORDLESS, SmsCredentialProvider.TYPE);
 
     private final KeycloakSession session;
     private final OneTimeCodes codes;
@@ -35,17 +45,48 @@ final class PhoneNumberAction implements RequiredActionProvider {
         this.codes = new OneTimeCodes(random, clock, CodeSettings.DEFAULT);
     }
 
+    /** Keycloak then asks for eidas2 before an application-initiated change when the person has a second factor. */
+    @Override
+    public String getCredentialType(KeycloakSession session, AuthenticationSessionModel authenticationSession) {
+        return SmsCredentialProvider.TYPE;
+    }
+
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
     }
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        if (!allowed(context)) {
+            return;
+        }
         context.challenge(numberForm(context, null));
+    }
+
+    /**
+     * Someone who already has a second factor adds or replaces one only after proving it at eidas2: otherwise a
+     * stolen password would be enough to put the thief's own phone in place. Keycloak asks for that level first
+     * ({@link #getCredentialType}); this check also covers a required action set during an ordinary login. A first
+     * factor is enrolled at any level.
+     */
+    private boolean allowed(RequiredActionContext context) {
+        boolean hasSecondFactor = context.getUser().credentialManager().getStoredCredentialsStream()
+                .anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()));
+        if (!hasSecondFactor || new AcrStore(session, context.getAuthenticationSession())
+                .getLevelOfAuthenticationFromCurrentAuthentication() >= EIDAS2) {
+            return true;
+        }
+        context.getEvent().user(context.getUser()).error(Errors.NOT_ALLOWED);
+        context.challenge(context.form().setError("civisFactorNeedsEidas2")
+                .createErrorPage(Response.Status.FORBIDDEN));
+        return false;
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
+        if (!allowed(context)) {
+            return;
+        }
         MultivaluedMap<String, String> params = context.getHttpRequest().getDecodedFormParameters();
         Notes notes = Notes.of(context.getAuthenticationSession());
         String candidate = notes.get(CANDIDATE);

@@ -13,6 +13,12 @@ public final class SmsCodeAuthenticatorFactory extends CodeAuthenticatorFactory 
         return ID;
     }
 
+    /** The credential type: Keycloak then knows this credential serves eidas2 and guards its removal accordingly. */
+    @Override
+    public String getReferenceCategory() {
+        return SmsCredentialProvider.TYPE;
+    }
+
     @Override
     public String getDisplayType() {
         return "Civis: code by SMS";

@@ -1,0 +1,87 @@
+package fr.civis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import fr.civis.launcher.Platform;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A session at eidas1 (a password, perhaps stolen) can neither delete the second factor nor add another app or phone
+ * beside it; at eidas2 the person can. Changes go through Keycloak's application-initiated actions
+ * ({@code kc_action}), as the account console does.
+ */
+@ExtendWith(PlatformExtension.class)
+class FactorProtectionIT {
+
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void openBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.quit();
+    }
+
+    @Test
+    void eidas1SessionCannotRemoveOrReplaceTheSecondFactorButEidas2Can(Platform platform) throws Exception {
+        String username = "facteur.protege";
+        KeycloakClient keycloak = new KeycloakClient(platform);
+        keycloak.create("/realms/civis/users", Map.of("username", username, "enabled", true,
+                "firstName", "Test", "lastName", "Facteur", "email", username + "@civis.localhost", "emailVerified", true,
+                "requiredActions", List.of("CONFIGURE_TOTP"),
+                "credentials", List.of(Map.of("type", "password", "value", Citizens.PASSWORD, "temporary", false))));
+        String userId = keycloak.get("/realms/civis/users?exact=true&username=" + username).get(0).get("id").asString();
+        LoginFlow login = new LoginFlow(platform, browser);
+
+        login.start(null);
+        login.password(username, Citizens.PASSWORD);
+        login.visible("mode-manual").click();
+        Totp app = new Totp(login.visible("kc-totp-secret-key").getText());
+        login.submit("totp", app.freshCode(), "saveTOTPBtn");
+        assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas1");
+        String otp = credentialIds(keycloak, userId, "otp").getFirst();
+
+        // From this eidas1 session, deleting the app, adding another one or a phone: Keycloak first wants the
+        // app's code (eidas2), and without it nothing changes.
+        for (String action : List.of("delete_credential:" + otp, "CONFIGURE_TOTP", "civis-phone-number")) {
+            login.start(null, "&kc_action=" + action);
+            login.visible("otp");
+            assertThat(browser.findElements(By.id("kc-accept"))).isEmpty();
+            assertThat(browser.findElements(By.id("kc-totp-secret-qr-code"))).isEmpty();
+            assertThat(browser.findElements(By.id("phone"))).isEmpty();
+        }
+        assertThat(credentialIds(keycloak, userId, "otp")).containsExactly(otp);
+        assertThat(credentialIds(keycloak, userId, "civis-sms")).isEmpty();
+
+        // At eidas2 (the app's code asked first), the person removes it.
+        login.start("eidas2", "&kc_action=delete_credential:" + otp);
+        login.submit("otp", app.freshCode(), "kc-login");
+        login.press("kc-accept");
+        login.tokenClaims();
+        assertThat(credentialIds(keycloak, userId, "otp")).isEmpty();
+    }
+
+    private static List<String> credentialIds(KeycloakClient keycloak, String userId, String type) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode credential : keycloak.get("/realms/civis/users/" + userId + "/credentials")) {
+            if (type.equals(credential.get("type").asString())) {
+                ids.add(credential.get("id").asString());
+            }
+        }
+        return ids;
+    }
+}
