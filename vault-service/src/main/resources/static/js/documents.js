@@ -36,10 +36,13 @@ const $ = (id) => document.getElementById(id);
 let host = {
   token: () => null, // the current access token, or null when signed out
   signedOut: () => {}, // called when the API answers 401
+  stepUp: () => {}, // (acr, action): the API wants a stronger login (RFC 9470) before doing action
 };
 
 /** Bumped at each sign-in and sign-out: answers to older requests are ignored. */
 let generation = 0;
+/** The first reading of the safe and of the list after sign-in, which a resumed action waits for. */
+let initialLoad = Promise.resolve();
 let visible = false;
 let optionsLanguage = null;
 let renderedDialogLanguage = null;
@@ -113,13 +116,32 @@ function typeLabel(code) {
 // --- API ---------------------------------------------------------------------------------
 
 class ApiError extends Error {
-  constructor({ status = 0, problem = null, network = false, signedOut = false }) {
+  constructor({ status = 0, problem = null, network = false, signedOut = false, stepUp = null }) {
     super(network ? 'network' : `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
     this.network = network;
     this.signedOut = signedOut;
+    this.stepUp = stepUp; // the level (acr) the API asks for, when it answered with a step-up challenge
   }
+}
+
+// Levels the portal knows how to ask Keycloak for; any other value in a challenge is not followed.
+const LEVELS = ['eidas1', 'eidas2', 'eidas3'];
+
+/**
+ * The level an RFC 9470 challenge asks for: WWW-Authenticate: Bearer error="insufficient_user_authentication",
+ * acr_values="eidas2". Null for any other 401 (expired or invalid token: the person must sign in again).
+ */
+function stepUpLevel(header) {
+  const params = {};
+  for (const [, name, value] of String(header || '').matchAll(/([\w-]+)="([^"]*)"/g)) {
+    params[name] = value;
+  }
+  if (params.error !== 'insufficient_user_authentication') {
+    return null;
+  }
+  return String(params.acr_values || '').split(' ').find((acr) => LEVELS.includes(acr)) ?? null;
 }
 
 function parseProblem(contentType, body) {
@@ -170,12 +192,29 @@ async function api(path, { method = 'GET', headers = {}, body, accept = 'applica
   if (!response.ok) {
     const problem = await readProblem(response);
     if (response.status === 401) {
+      const level = stepUpLevel(response.headers.get('WWW-Authenticate'));
+      if (level) {
+        // Still signed in: this act needs a stronger login, the caller decides what to do.
+        throw new ApiError({ status: 401, problem, stepUp: level });
+      }
       host.signedOut();
       throw signedOut();
     }
     throw new ApiError({ status: response.status, problem });
   }
   return response;
+}
+
+/**
+ * The API asked for a stronger login before this act: the first time, the person goes through Keycloak and the act
+ * is retried once back (true: nothing more to do here); after that retry, it is said instead of looping (false).
+ */
+function steppingUp(error, action) {
+  if (!(error instanceof ApiError) || !error.stepUp || action.resumed) {
+    return false;
+  }
+  host.stepUp(error.stepUp, { ...action, resumed: undefined });
+  return true;
 }
 
 /** The message to show for a failed call; null when nothing should be shown (signed out). */
@@ -186,6 +225,9 @@ function errorMessage(error, { notFound = null } = {}) {
   }
   if (error.signedOut) {
     return null;
+  }
+  if (error.stepUp) {
+    return { key: 'stepup.failed' };
   }
   if (error.network) {
     return { key: 'error.network' };
@@ -304,11 +346,15 @@ function renderSafe() {
   show($('safe-error'), state.safeError);
 }
 
-/** Downloads the archive of every document. report(status, error) shows where it stands. */
-async function downloadExport(report) {
+/**
+ * Downloads the archive of every document, where the person asked for it: in the page or in the closing dialog
+ * (origin), which shows where it stands. resumed: the retry after a step-up.
+ */
+async function downloadExport(origin, resumed = false) {
   if (busy.export) {
     return;
   }
+  const report = origin === 'dialog' ? reportInDialog : reportInPage;
   busy.export = true;
   report({ key: 'safe.exporting' }, null);
   try {
@@ -323,6 +369,10 @@ async function downloadExport(report) {
     saveBlob(blob, name);
     report({ key: 'safe.exported' }, null);
   } catch (error) {
+    if (steppingUp(error, { action: 'export', origin, resumed })) {
+      report({ key: 'stepup.redirecting' }, null);
+      return;
+    }
     report(null, errorMessage(error, { notFound: 'error.notAvailable' }));
   } finally {
     busy.export = false;
@@ -340,7 +390,7 @@ function reportInDialog(status, error) {
   show($('close-safe-error'), error);
 }
 
-async function closeSafe() {
+async function closeSafe(resumed = false) {
   if (busy.dialog) {
     return;
   }
@@ -359,13 +409,17 @@ async function closeSafe() {
     renderList();
     closeDialog($('close-safe-dialog')); // the focus goes to the banner (see openCloseSafe)
   } catch (error) {
+    if (steppingUp(error, { action: 'close', resumed })) {
+      show($('close-safe-status'), { key: 'stepup.redirecting' }, false);
+      return;
+    }
     show($('close-safe-error'), errorMessage(error, { notFound: 'error.notAvailable' }));
   } finally {
     busy.dialog = false;
   }
 }
 
-async function reopenSafe() {
+async function reopenSafe(resumed = false) {
   if (busy.reopen) {
     return;
   }
@@ -385,8 +439,8 @@ async function reopenSafe() {
     renderList();
     $('documents-title').focus();
   } catch (error) {
-    state.safeStatus = null;
-    state.safeError = errorMessage(error, { notFound: 'error.notAvailable' });
+    state.safeStatus = steppingUp(error, { action: 'reopen', resumed }) ? { key: 'stepup.redirecting' } : null;
+    state.safeError = state.safeStatus ? null : errorMessage(error, { notFound: 'error.notAvailable' });
     renderSafe();
   } finally {
     busy.reopen = false;
@@ -1143,8 +1197,7 @@ export function startDocuments() {
   state.safe = null;
   state.safeError = null;
   state.safeStatus = null;
-  loadSafe();
-  loadList();
+  initialLoad = Promise.allSettled([loadSafe(), loadList()]);
 }
 
 /** At sign-out (or when the session has expired): forgets everything shown. */
@@ -1175,7 +1228,35 @@ export function resetDocuments() {
   $('documents').hidden = true;
 }
 
-/** Wires the section once. token(): current access token; signedOut(): the API answered 401. */
+/**
+ * After a step-up, does once more what the person had asked for before leaving for Keycloak, where they had asked
+ * for it (the closing dialog is opened again for what was done in it). Anything else is ignored: the action comes
+ * back from sessionStorage.
+ */
+export async function resumeAction(action) {
+  // Done after the first reading of the safe, whose answer could otherwise land after the act's and undo it on screen.
+  const started = generation;
+  await initialLoad;
+  if (started !== generation) {
+    return; // signed out meanwhile
+  }
+  if (action?.action === 'export' && (action.origin === 'page' || action.origin === 'dialog')) {
+    if (action.origin === 'dialog') {
+      openCloseSafe();
+    }
+    downloadExport(action.origin, true);
+  } else if (action?.action === 'close') {
+    openCloseSafe();
+    closeSafe(true);
+  } else if (action?.action === 'reopen') {
+    reopenSafe(true);
+  }
+}
+
+/**
+ * Wires the section once. token(): current access token; signedOut(): the API answered 401; stepUp(acr, action):
+ * the API asked for a stronger login before action.
+ */
 export function initDocuments(options) {
   host = { ...host, ...options };
   const fields = uploadFields();
@@ -1285,10 +1366,10 @@ export function initDocuments(options) {
   });
   $('confirm-delete').addEventListener('click', confirmDelete);
   $('close-safe-button').addEventListener('click', openCloseSafe);
-  $('confirm-close-safe').addEventListener('click', closeSafe);
-  $('close-safe-export').addEventListener('click', () => downloadExport(reportInDialog));
-  $('export-button').addEventListener('click', () => downloadExport(reportInPage));
-  $('reopen-safe-button').addEventListener('click', reopenSafe);
+  $('confirm-close-safe').addEventListener('click', () => closeSafe());
+  $('close-safe-export').addEventListener('click', () => downloadExport('dialog'));
+  $('export-button').addEventListener('click', () => downloadExport('page'));
+  $('reopen-safe-button').addEventListener('click', () => reopenSafe());
 
   for (const dialog of document.querySelectorAll('dialog')) {
     dialog.addEventListener('close', () => restoreFocus(dialog));

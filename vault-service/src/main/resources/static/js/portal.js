@@ -6,12 +6,15 @@
 //   sessionStorage or cookies, so a reload forgets them (the Keycloak session remains);
 // - code_verifier, state and nonce go to sessionStorage just for the round trip to
 //   Keycloak, and are deleted as soon as the callback is read (single use);
+// - step-up (RFC 9470): when the API asks for a stronger login (acr_values), the act the
+//   person asked for (export, closing, reopening; no document, no token) joins them, and is
+//   retried once back, at most once;
 // - every text is written with textContent (no HTML injection), and the page has no
 //   inline script or style, as required by the Content-Security-Policy.
 
 import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
 import { currentLanguage, isSupported, lookup, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
-import { initDocuments, renderDocuments, resetDocuments, startDocuments } from './documents.js';
+import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './documents.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
 const CONFIG_URL = '/portal/config';
@@ -121,7 +124,11 @@ function showError(error) {
 
 let redirecting = false;
 
-async function login() {
+/**
+ * Leaves for Keycloak's login page. acr: the level to ask for (acr_values), when the API demanded one; resume: what
+ * the person was doing, to do again once back.
+ */
+async function login({ acr = null, resume = null } = {}) {
   if (redirecting) {
     return;
   }
@@ -145,7 +152,7 @@ async function login() {
     const challenge = await pkceChallenge(verifier);
     sessionStorage.setItem(
       PENDING_LOGIN_KEY,
-      JSON.stringify({ state, nonce, verifier, lang: currentLanguage() }),
+      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume }),
     );
     const url = new URL(cfg.authorizationEndpoint);
     const params = {
@@ -159,6 +166,10 @@ async function login() {
       nonce,
       ui_locales: currentLanguage(),
     };
+    if (acr) {
+      // Keycloak keeps the session's first factor and asks only for what the level adds.
+      params.acr_values = acr;
+    }
     for (const [name, value] of Object.entries(params)) {
       url.searchParams.set(name, value);
     }
@@ -263,7 +274,11 @@ async function handleCallback(params, pending) {
 
   accessToken = tokens.access_token;
   idToken = tokens.id_token;
-  await loadMe();
+  if (await loadMe()) {
+    if (pending.resume) {
+      resumeAction(pending.resume);
+    }
+  }
 }
 
 // --- Account ---------------------------------------------------------------------------
@@ -283,6 +298,7 @@ async function problemText(response) {
   }
 }
 
+/** Reads who is signed in; true when the page shows them. */
 async function loadMe() {
   ui.busy = true;
   ui.status = 'status.signingIn';
@@ -297,7 +313,7 @@ async function loadMe() {
   } catch (error) {
     console.error('API unreachable', error);
     showError({ key: 'error.network' });
-    return;
+    return false;
   }
   if (!response.ok) {
     const text = await problemText(response);
@@ -307,13 +323,13 @@ async function loadMe() {
     } else {
       showError(text ? { text } : { key: 'error.generic' });
     }
-    return;
+    return false;
   }
   try {
     me = await response.json();
   } catch {
     showError({ key: 'error.generic' });
-    return;
+    return false;
   }
   ui.busy = false;
   ui.status = null;
@@ -321,6 +337,7 @@ async function loadMe() {
   startDocuments();
   render();
   $('me-title').focus();
+  return true;
 }
 
 /** The API refused the access token (expired, for example): back to the signed-out page. */
@@ -374,9 +391,13 @@ async function switchLanguage(lang) {
 // --- Start -----------------------------------------------------------------------------
 
 async function start() {
-  $('login-button').addEventListener('click', login);
+  $('login-button').addEventListener('click', () => login());
   $('logout-button').addEventListener('click', logout);
-  initDocuments({ token: () => accessToken, signedOut: sessionExpired });
+  initDocuments({
+    token: () => accessToken,
+    signedOut: sessionExpired,
+    stepUp: (acr, action) => login({ acr, resume: action }),
+  });
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));
   }

@@ -1,6 +1,5 @@
 package fr.civis.it;
 
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,9 +16,11 @@ final class Citizens {
     private static final String CLIENT = "it-services";
     private static final String SECRET = "it-client-secret-not-for-production";
 
+    private final Platform platform;
     private final KeycloakClient keycloak;
 
     Citizens(Platform platform) throws Exception {
+        this.platform = platform;
         this.keycloak = new KeycloakClient(platform);
         keycloak.ensure("/realms/civis/clients", directGrantClient(CLIENT, Map.of(), true));
     }
@@ -37,11 +38,33 @@ final class Citizens {
         return username;
     }
 
-    /** The citizen's subject, as the vault sees it in access tokens. */
-    String subjectOf(String username) throws Exception {
-        String token = token(username);
-        return KeycloakClient.JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]))
-                .get("sub").asString();
+    /**
+     * A citizen account with an authenticator app: Keycloak asks them to set it up at their first login, which the
+     * returned login performs (reading the secret from the enrolment page), so every later login can add the code.
+     */
+    HttpLogin createWithTotp(String username) throws Exception {
+        keycloak.ensure("/realms/civis/users", Map.of("username", username, "enabled", true,
+                "firstName", "Test", "lastName", username, "email", username + "@civis.localhost",
+                "emailVerified", true, "requiredActions", List.of("CONFIGURE_TOTP"),
+                "credentials", List.of(Map.of("type", "password", "value", PASSWORD, "temporary", false))));
+        HttpLogin login = new HttpLogin(platform, username, PASSWORD);
+        login.accessToken(null);
+        if (login.totp() == null) {
+            throw new AssertionError("Keycloak did not ask " + username + " to set up an authenticator app");
+        }
+        return login;
+    }
+
+    /**
+     * An access token at {@code eidas2} for a new citizen: enrolled in TOTP, then stepped up through the portal's
+     * login with {@code acr_values=eidas2} (password, then the code), as the vault's sensitive acts require.
+     */
+    String eidas2Token(String username) throws Exception {
+        String token = createWithTotp(username).accessToken("eidas2");
+        if (!"eidas2".equals(HttpLogin.claims(token).get("acr").asString())) {
+            throw new AssertionError("Keycloak gave " + username + " a token at " + HttpLogin.claims(token).get("acr"));
+        }
+        return token;
     }
 
     String token(String username) throws Exception {

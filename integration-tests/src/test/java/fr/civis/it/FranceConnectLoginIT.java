@@ -80,7 +80,7 @@ class FranceConnectLoginIT {
         assertThat(logo.getAttribute("alt")).isEmpty();
         // Keyboard: the button is reachable and works with Enter.
         assertThat(button.getTagName()).isEqualTo("a");
-        PortalLoginIT.assertNoSeriousAccessibilityViolation(browser);
+        Accessibility.assertNoSeriousViolation(browser);
         button.sendKeys(org.openqa.selenium.Keys.ENTER);
         wait.until(ExpectedConditions.urlContains("/realms/franceconnect-sim/"));
     }

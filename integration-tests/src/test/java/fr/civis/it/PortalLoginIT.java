@@ -3,18 +3,12 @@ package fr.civis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.List;
-
-import com.deque.html.axecore.results.Results;
-import com.deque.html.axecore.results.Rule;
-import com.deque.html.axecore.selenium.AxeBuilder;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -45,7 +39,7 @@ class PortalLoginIT {
         browser.get(platform.settings().portalUrl() + "/");
         wait.until(ExpectedConditions.textToBe(By.id("city-name"), "Ville de Civis"));
         assertThat(browser.getTitle()).contains("Mon coffre");
-        assertNoSeriousAccessibilityViolation(browser);
+        Accessibility.assertNoSeriousViolation(browser);
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
 
@@ -56,7 +50,7 @@ class PortalLoginIT {
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("fr");
         assertThat(browser.findElement(By.id("kc-login")).getAttribute("value") + browser.findElement(By.id("kc-login")).getText())
                 .contains("Se connecter");
-        assertNoSeriousAccessibilityViolation(browser);
+        Accessibility.assertNoSeriousViolation(browser);
 
         browser.findElement(By.id("username")).sendKeys("camille.martin");
         browser.findElement(By.id("password")).sendKeys("coffre-demo-2026");
@@ -70,7 +64,7 @@ class PortalLoginIT {
         assertThat(me.findElement(By.id("me-roles")).getText()).isEqualTo("Habitant");
         assertThat(me.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas1");
         assertThat(browser.findElement(By.id("error")).getText()).isEmpty();
-        assertNoSeriousAccessibilityViolation(browser);
+        Accessibility.assertNoSeriousViolation(browser);
     }
 
     @Test
@@ -87,20 +81,5 @@ class PortalLoginIT {
         // The same words whether the account exists or not.
         assertThat(error.getText()).startsWith("Identifiant ou mot de passe incorrect.");
         assertThat(browser.findElements(By.id("me"))).allSatisfy(me -> assertThat(me.isDisplayed()).isFalse());
-    }
-
-    /** axe-core (WCAG 2.1 A and AA rules): no serious or critical violation on the page as it is now. */
-    static void assertNoSeriousAccessibilityViolation(WebDriver browser) {
-        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(browser);
-        List<String> serious = results.getViolations().stream()
-                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
-                .map(PortalLoginIT::describe)
-                .toList();
-        assertThat(serious).as("accessibility violations on " + browser.getCurrentUrl()).isEmpty();
-    }
-
-    private static String describe(Rule rule) {
-        return rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " " + rule.getNodes().stream()
-                .map(node -> String.valueOf(node.getTarget())).toList();
     }
 }

@@ -2,6 +2,7 @@ package fr.civis.it;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -19,7 +20,19 @@ final class Totp {
 
     /** {@code secret} as Keycloak shows it in manual mode: base32, in groups separated by spaces. */
     Totp(String secret) {
-        this.key = base32(secret.replace(" ", "").toUpperCase(Locale.ROOT));
+        this(base32(secret.replace(" ", "").toUpperCase(Locale.ROOT)));
+    }
+
+    private Totp(byte[] key) {
+        this.key = key;
+    }
+
+    /**
+     * From the enrolment page's hidden {@code totpSecret} field: Keycloak keys the HMAC with that text's UTF-8 bytes
+     * (the QR code and the manual mode show their base32).
+     */
+    static Totp fromFormSecret(String totpSecret) {
+        return new Totp(totpSecret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The code of the 30-second window that contains {@code at}. */

@@ -15,11 +15,15 @@ import fr.civis.common.me.MeController;
 import fr.civis.common.problem.ProblemExceptionHandler;
 import fr.civis.common.security.CivisSecurityProperties;
 import fr.civis.common.security.ResourceServerSecurity;
+import fr.civis.common.security.StepUpConfiguration;
 
-/** What every Civis service imports: token validation, problem+json errors, {@code GET /api/v1/me}, OpenAPI. */
+/**
+ * What every Civis service imports: token validation, step-up ({@code @RequiresLevel}), problem+json errors,
+ * {@code GET /api/v1/me}, OpenAPI.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CivisSecurityProperties.class)
-@Import({ResourceServerSecurity.class, ProblemExceptionHandler.class, MeController.class})
+@Import({ResourceServerSecurity.class, StepUpConfiguration.class, ProblemExceptionHandler.class, MeController.class})
 public class CivisServiceConfiguration {
 
     @Bean

@@ -1,5 +1,6 @@
 package fr.civis.common.problem;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -46,5 +47,10 @@ public class ProblemException extends RuntimeException {
     /** The values the message names; empty for most problems. */
     public Object[] values() {
         return values.clone();
+    }
+
+    /** Headers the answer carries beside the problem body; none unless a refusal needs them (a challenge, say). */
+    public HttpHeaders headers() {
+        return new HttpHeaders();
     }
 }

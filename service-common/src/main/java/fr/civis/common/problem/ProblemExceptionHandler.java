@@ -41,7 +41,7 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<Object> problem(ProblemException ex, WebRequest request) {
-        return handleExceptionInternal(ex, null, new HttpHeaders(), ex.status(), request);
+        return handleExceptionInternal(ex, null, ex.headers(), ex.status(), request);
     }
 
     @ExceptionHandler(Exception.class)

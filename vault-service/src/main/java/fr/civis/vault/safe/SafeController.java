@@ -21,10 +21,16 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.problem.ProblemException;
+import fr.civis.common.security.EidasLevel;
+import fr.civis.common.security.RequiresLevel;
 import fr.civis.vault.crypto.Owner;
 import fr.civis.vault.document.DocumentService;
 
-/** The caller's safe as a whole. */
+/**
+ * The caller's safe as a whole. Taking everything out (export) and changing whether the safe lives (closing it,
+ * cancelling the closure) demand a login with a second factor: a stolen password alone must neither carry the whole
+ * safe away in one request, nor destroy it, nor keep alive a safe its owner asked to destroy.
+ */
 @RestController
 @Tag(name = "Coffre", description = "L'état du coffre de l'appelant")
 class SafeController {
@@ -57,6 +63,7 @@ class SafeController {
     }
 
     @DeleteMapping("/api/v1/me/safe")
+    @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Ferme le coffre : il reste consultable (lecture et export seulement) pendant la période "
             + "de grâce (30 jours par défaut), puis toutes ses clés sont détruites et les documents illisibles.")
     ResponseEntity<SafeStatus> close(@AuthenticationPrincipal Jwt token) {
@@ -66,6 +73,7 @@ class SafeController {
     }
 
     @PostMapping("/api/v1/me/safe/reopen")
+    @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Annule la fermeture que l'habitant a demandée, pendant la période de grâce.")
     SafeStatus reopen(@AuthenticationPrincipal Jwt token) {
         Owner owner = new Owner(token.getSubject());
@@ -82,6 +90,7 @@ class SafeController {
     }
 
     @GetMapping("/api/v1/me/export")
+    @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, manifeste SHA-256.",
             description = "Gratuit et illimité ; seul un usage abusif est refusé (429 export-rate-limited).")
     ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal Jwt token) {

@@ -1,0 +1,435 @@
+package fr.civis.bench;
+
+import fr.civis.launcher.Platform;
+import fr.civis.launcher.PlatformSettings;
+import fr.civis.launcher.Secrets;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Keycloak's throughput with our extensions, flow and theme against the same Keycloak with the stock flow and theme,
+ * in the same run: starts the real platform (fresh data in {@code bench/target/login-bench-data}, free ports), turns
+ * theme and template caching on as in production ({@code start-dev} turns it off), creates a second realm
+ * {@code stock} (Keycloak's built-in browser flow, theme {@code keycloak.v2}) through the admin API, the same client
+ * and the same users in both realms, then alternates measured phases of
+ *
+ * <ul>
+ *   <li>logins: a fresh cookie jar per login, GET the authorization endpoint (login page rendered), POST the
+ *       password form, follow the redirect to the callback, exchange the code (PKCE S256, confidential client);</li>
+ *   <li>client-credentials grants on the same client.</li>
+ * </ul>
+ *
+ * For each phase: operations per second, and operations per CPU-second of the Keycloak process ({@link ProcessCpu}
+ * before and after; PostgreSQL's CPU is printed beside it), which is what Keycloak's sizing guide counts per vCPU and what stays
+ * meaningful on a machine shared with the load generator and the rest of the platform. Then one more civis login
+ * phase under JFR (started with jcmd on the Keycloak process): the share of execution samples with a password-hashing
+ * frame. System properties: {@code bench.seconds} (per phase, 30), {@code bench.rounds} (alternations, 3),
+ * {@code bench.clients} (concurrent virtual users, 8), {@code bench.warmup} (seconds, 30),
+ * {@code bench.jfr} (true), {@code bench.work}, {@code civis.runtime}.
+ */
+public final class KeycloakLogins {
+
+    private static final String CLIENT = "bench-login";
+    private static final String SECRET = "bench-login-secret-not-for-production";
+    private static final String PASSWORD = "bench-coffre-2026";
+    private static final String CALLBACK = "http://127.0.0.1:9/bench-callback";
+    private static final List<String> REALMS = List.of("civis", "stock");
+    /** Keycloak's published sizing (26.x, "Concepts for sizing CPU and memory resources"), per vCPU. */
+    private static final double PUBLISHED_LOGINS_PER_VCPU = 15;
+    private static final double PUBLISHED_GRANTS_PER_VCPU = 120;
+    private static final Pattern ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|"
+            + "<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"");
+    /** The message a login page shows when it refuses (wrong password, locked account…). */
+    private static final Pattern MESSAGE = Pattern.compile("(Invalid|Identifiant|incorrect|désactivé|disabled|expired|expiré)[^.]*\\.");
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    /** Frames that belong to password hashing, whichever algorithm the realm uses. */
+    private static final Pattern HASHING = Pattern.compile("Argon2|PBKDF2|Pbkdf2|PasswordHashProvider");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    private final Platform platform;
+    private final String keycloak;
+    /** One account per virtual user: a person does not log in from several browsers at the same instant. */
+    private final int users;
+    private final ProcessCpu cpu;
+
+    private KeycloakLogins(Platform platform, int users) {
+        this.platform = platform;
+        this.keycloak = platform.settings().keycloakUrl();
+        this.users = users;
+        // This JVM is the load generator and the parent of every part: its own CPU only; Keycloak with kc.sh's java.
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("client", ProcessHandle.current());
+        processes.put("keycloak", ProcessHandle.of(platform.pid("keycloak")).orElseThrow());
+        ProcessHandle.current().children()
+                .filter(child -> child.info().command().orElse("").endsWith("/postgres"))
+                .findFirst().ifPresent(postmaster -> processes.put("postgres", postmaster));
+        this.cpu = new ProcessCpu(processes, "client");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(System.getProperty("bench.work", "bench/target/login-bench-data")).toAbsolutePath();
+        Path runtime = Path.of(System.getProperty("civis.runtime", "launcher/target/runtime")).toAbsolutePath();
+        int seconds = Integer.getInteger("bench.seconds", 30);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int clients = Integer.getInteger("bench.clients", 8);
+        int warmup = Integer.getInteger("bench.warmup", 30);
+        boolean jfr = !"false".equals(System.getProperty("bench.jfr"));
+
+        Platform.deleteRecursively(work.resolve("data"));
+        var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
+                PlatformSettings.Ports.free(), Map.of());
+        try (Platform platform = Platform.start(settings, step -> System.out.println("[platform] " + step))) {
+            cacheThemesAsInProduction(platform, work.resolve("keycloak"));
+            new KeycloakLogins(platform, clients).run(seconds, rounds, clients, warmup, jfr, work);
+        }
+    }
+
+    /**
+     * {@code kc.sh start-dev} re-reads themes and re-parses templates at every page: production caches both. Both
+     * realms are measured with caching on, by Keycloak's own configuration file, then Keycloak restarts.
+     */
+    private static void cacheThemesAsInProduction(Platform platform, Path keycloakHome) throws Exception {
+        Path conf = keycloakHome.resolve("conf/keycloak.conf");
+        String settings = "\n# Added by the login benchmark: production caching of themes and templates.\n"
+                + "spi-theme-cache-themes=true\nspi-theme-cache-templates=true\n";
+        if (!Files.readString(conf).contains("spi-theme-cache-themes=true")) {
+            Files.writeString(conf, settings, StandardOpenOption.APPEND);
+        }
+        System.out.println("[platform] Keycloak restarted with theme caching on");
+        platform.restart("keycloak");
+    }
+
+    private void run(int seconds, int rounds, int clients, int warmup, boolean jfr, Path work) throws Exception {
+        setUp();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            System.out.printf("Warm-up, %d s per realm and kind…%n", warmup);
+            for (String realm : REALMS) {
+                phase(pool, clients, warmup, user -> login(realm, user));
+                phase(pool, clients, warmup / 3, user -> clientCredentials(realm));
+            }
+            Map<String, List<Phase>> logins = new LinkedHashMap<>();
+            Map<String, List<Phase>> grants = new LinkedHashMap<>();
+            for (int r = 0; r < rounds; r++) {
+                // Alternate which realm goes first, so that drift over the run favours neither.
+                List<String> order = r % 2 == 0 ? REALMS : REALMS.reversed();
+                for (String realm : order) {
+                    Phase login = phase(pool, clients, seconds, user -> login(realm, user));
+                    Phase grant = phase(pool, clients, seconds, user -> clientCredentials(realm));
+                    System.out.printf("round %d %-5s logins %s | client credentials %s%n", r + 1, realm, login, grant);
+                    logins.computeIfAbsent(realm, k -> new ArrayList<>()).add(login);
+                    grants.computeIfAbsent(realm, k -> new ArrayList<>()).add(grant);
+                }
+            }
+            double hashing = jfr ? hashingShare(pool, clients, seconds, work) : Double.NaN;
+            report(logins, grants, hashing, clients, seconds, rounds);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // --- Realms ---------------------------------------------------------------------------------------------------
+
+    /** The stock realm (Keycloak's defaults but the theme named), the client and the users in both realms. */
+    private void setUp() throws Exception {
+        admin("/realms", """
+                {"realm":"stock","enabled":true,"loginTheme":"keycloak.v2"}""");
+        for (String realm : REALMS) {
+            admin("/realms/" + realm + "/clients", """
+                    {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":true,
+                     "directAccessGrantsEnabled":false,"serviceAccountsEnabled":true,"redirectUris":["%s"],
+                     "attributes":{"pkce.code.challenge.method":"S256"}}""".formatted(CLIENT, SECRET, CALLBACK));
+            for (int i = 0; i < users; i++) {
+                admin("/realms/" + realm + "/users", """
+                        {"username":"bench.user.%1$d","enabled":true,"firstName":"Bench","lastName":"User %1$d",
+                         "email":"bench.user.%1$d@civis.localhost","emailVerified":true,
+                         "credentials":[{"type":"password","value":"%2$s","temporary":false}]}""".formatted(i, PASSWORD));
+            }
+        }
+        // Each realm logs in once, so that a setup mistake stops the run before any figure is printed.
+        for (String realm : REALMS) {
+            login(realm, 0);
+            clientCredentials(realm);
+        }
+    }
+
+    private void admin(String path, String json) throws Exception {
+        String adminToken = tokenFrom("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", "admin", "password", platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD)));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keycloak + "/admin" + path))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 409) {
+            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode());
+        }
+    }
+
+    // --- One operation --------------------------------------------------------------------------------------------
+
+    /** One browser login, as a new browser: login page, password, callback, code exchange. */
+    private void login(String realm, int user) throws Exception {
+        String base = keycloak + "/realms/" + realm + "/protocol/openid-connect";
+        String verifier = random();
+        String state = random();
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        Map<String, String> cookies = new LinkedHashMap<>();
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base + "/auth?" + form(Map.of(
+                "response_type", "code", "client_id", CLIENT, "redirect_uri", CALLBACK, "scope", "openid",
+                "state", state, "code_challenge", challenge, "code_challenge_method", "S256")))).GET(), cookies);
+        Matcher action = ACTION.matcher(page.body());
+        if (page.statusCode() != 200 || !action.find()) {
+            throw new IllegalStateException(realm + ": no login form (HTTP " + page.statusCode() + ")");
+        }
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(
+                        (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", "bench.user." + user, "password", PASSWORD)))), cookies);
+        String location = posted.headers().firstValue("Location").orElse("");
+        if (posted.statusCode() != 302 || !location.startsWith(CALLBACK)) {
+            Matcher message = MESSAGE.matcher(posted.body().replaceAll("<[^>]*>", " "));
+            throw new IllegalStateException(realm + ": the password of bench.user." + user + " was not accepted (HTTP "
+                    + posted.statusCode() + (message.find() ? ": " + message.group().strip() : "") + ")");
+        }
+        Map<String, String> callback = new LinkedHashMap<>();
+        for (String pair : URI.create(location).getRawQuery().split("&")) {
+            String[] parts = pair.split("=", 2);
+            callback.put(parts[0], URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+        if (!state.equals(callback.get("state"))) {
+            throw new IllegalStateException(realm + ": the callback does not answer this login");
+        }
+        tokenFrom(realm, Map.of("grant_type", "authorization_code", "code", callback.get("code"),
+                "redirect_uri", CALLBACK, "client_id", CLIENT, "client_secret", SECRET, "code_verifier", verifier));
+    }
+
+    private void clientCredentials(String realm) throws Exception {
+        tokenFrom(realm, Map.of("grant_type", "client_credentials", "client_id", CLIENT, "client_secret", SECRET));
+    }
+
+    private String tokenFrom(String realm, Map<String, String> parameters) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                        keycloak + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher token = ACCESS_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !token.find()) {
+            throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode());
+        }
+        return token.group(1);
+    }
+
+    /** Sends with this browser's cookies (all on the realm's path of one host) and keeps the ones Keycloak sets. */
+    private HttpResponse<String> send(HttpRequest.Builder request, Map<String, String> cookies) throws Exception {
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
+                    .collect(Collectors.joining("; ")));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        for (String header : response.headers().allValues("Set-Cookie")) {
+            String pair = header.split(";", 2)[0];
+            int equals = pair.indexOf('=');
+            cookies.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+        }
+        return response;
+    }
+
+    // --- Phases and CPU -------------------------------------------------------------------------------------------
+
+    private interface Operation {
+        void run(int virtualUser) throws Exception;
+    }
+
+    /**
+     * Operations done and failed, wall seconds, and CPU seconds of Keycloak and of PostgreSQL (all its backends)
+     * over the phase.
+     */
+    private record Phase(long done, long failed, double seconds, double keycloakCpu, double postgresCpu) {
+
+        double perSecond() {
+            return done / seconds;
+        }
+
+        /** Per CPU-second of Keycloak: what one fully used vCPU would serve. */
+        double perKeycloakCpu() {
+            return done / keycloakCpu;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU%s)%s",
+                    perSecond(), perKeycloakCpu(), keycloakCpu / seconds,
+                    Double.isNaN(postgresCpu) ? "" : String.format(", PostgreSQL %.2f", postgresCpu / seconds),
+                    failed > 0 ? ", " + failed + " FAILED" : "");
+        }
+    }
+
+    /** {@code clients} virtual users repeat {@code operation} for {@code seconds}. */
+    private Phase phase(ExecutorService pool, int clients, int seconds, Operation operation) throws Exception {
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        double[] cpuBefore = cpu.seconds();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<Future<?>> users = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int virtualUser = i;
+            users.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        operation.run(virtualUser);
+                        done.incrementAndGet();
+                    } catch (Exception e) {
+                        if (failed.incrementAndGet() == 1) {
+                            System.out.println("  first failure: " + e.getMessage());
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> user : users) {
+            user.get();
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] cpuAfter = cpu.seconds();
+        int postgres = cpu.names().indexOf("postgres");
+        return new Phase(done.get(), failed.get(), wall, cpuAfter[1] - cpuBefore[1],
+                postgres < 0 ? Double.NaN : cpuAfter[postgres] - cpuBefore[postgres]);
+    }
+
+    /** The Keycloak JVM, for jcmd: kc.sh's java child when the script does not exec it, else the launched process. */
+    private ProcessHandle keycloakJvm() {
+        ProcessHandle launched = ProcessHandle.of(platform.pid("keycloak")).orElseThrow();
+        return launched.descendants()
+                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .findFirst().orElse(launched);
+    }
+
+    /**
+     * One more civis login phase with JFR on the Keycloak JVM (started and stopped with jcmd, profile settings: a
+     * Java execution sample every 10 ms per running thread); the share of samples whose stack holds a
+     * password-hashing frame is the share of Keycloak's Java CPU spent hashing. GC and JIT threads are not sampled.
+     */
+    private double hashingShare(ExecutorService pool, int clients, int seconds, Path work) throws Exception {
+        Path recording = work.resolve("logins.jfr").toAbsolutePath();
+        Files.deleteIfExists(recording);
+        long pid = keycloakJvm().pid();
+        jcmd(pid, "JFR.start", "name=civis-logins", "settings=profile");
+        Phase phase = phase(pool, clients, seconds, user -> login("civis", user));
+        jcmd(pid, "JFR.stop", "name=civis-logins", "filename=" + recording);
+        long all = 0;
+        long hashing = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            all++;
+            for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                if (HASHING.matcher(frame.getMethod().getType().getName()).find()) {
+                    hashing++;
+                    break;
+                }
+            }
+        }
+        System.out.printf("JFR phase (civis logins): %s; %d execution samples, %d in password hashing; recording %s%n",
+                phase, all, hashing, recording);
+        return all == 0 ? Double.NaN : (double) hashing / all;
+    }
+
+    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    // --- Report ---------------------------------------------------------------------------------------------------
+
+    private static void report(Map<String, List<Phase>> logins, Map<String, List<Phase>> grants, double hashing,
+            int clients, int seconds, int rounds) {
+        System.out.println();
+        System.out.printf("%d vCPU on this machine, %d virtual users, %d rounds of %d s per realm and kind.%n",
+                Runtime.getRuntime().availableProcessors(), clients, rounds, seconds);
+        System.out.println("Ratios civis/stock: sums over all rounds (best round in brackets).");
+        System.out.println();
+        System.out.println("| | civis /s | stock /s | civis/stock | civis per KC CPU-s | stock per KC CPU-s "
+                + "| civis/stock per CPU | civis vs published | stock vs published |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        row("password logins", logins, PUBLISHED_LOGINS_PER_VCPU);
+        row("client credentials", grants, PUBLISHED_GRANTS_PER_VCPU);
+        System.out.println();
+        System.out.printf("Published sizing: %.0f password logins/s and %.0f client-credentials grants/s per vCPU.%n",
+                PUBLISHED_LOGINS_PER_VCPU, PUBLISHED_GRANTS_PER_VCPU);
+        if (!Double.isNaN(hashing)) {
+            System.out.printf("Share of Keycloak's Java CPU samples in password hashing during civis logins: %.1f %%%n",
+                    100 * hashing);
+        }
+    }
+
+    private static void row(String kind, Map<String, List<Phase>> phases, double published) {
+        Phase civis = total(phases.get("civis"));
+        Phase stock = total(phases.get("stock"));
+        double bestCivis = phases.get("civis").stream().mapToDouble(Phase::perSecond).max().orElseThrow();
+        double bestStock = phases.get("stock").stream().mapToDouble(Phase::perSecond).max().orElseThrow();
+        System.out.printf("| %s | %.1f | %.1f | %.2f (%.2f) | %.1f | %.1f | %.2f | %.2f× | %.2f× |%n", kind,
+                civis.perSecond(), stock.perSecond(), civis.perSecond() / stock.perSecond(), bestCivis / bestStock,
+                civis.perKeycloakCpu(), stock.perKeycloakCpu(), civis.perKeycloakCpu() / stock.perKeycloakCpu(),
+                civis.perKeycloakCpu() / published, stock.perKeycloakCpu() / published);
+        if (civis.failed() + stock.failed() > 0) {
+            System.out.printf("  %s: %d civis and %d stock operations FAILED%n", kind, civis.failed(), stock.failed());
+        }
+    }
+
+    private static Phase total(List<Phase> phases) {
+        return new Phase(phases.stream().mapToLong(Phase::done).sum(), phases.stream().mapToLong(Phase::failed).sum(),
+                phases.stream().mapToDouble(Phase::seconds).sum(), phases.stream().mapToDouble(Phase::keycloakCpu).sum(),
+                phases.stream().mapToDouble(Phase::postgresCpu).sum());
+    }
+
+    private static String form(Map<String, String> values) {
+        return values.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
