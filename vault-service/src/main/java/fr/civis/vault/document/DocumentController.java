@@ -85,8 +85,9 @@ class DocumentController {
         }
         Map<String, String> fields = new HashMap<>();
         DocumentService.StagedContent staged = null;
+        InputStream body = request.getInputStream();
         try {
-            MultipartReader parts = new MultipartReader(request.getInputStream(), request.getContentType(),
+            MultipartReader parts = new MultipartReader(body, request.getContentType(),
                     MAX_PART_HEADERS);
             int count = 0;
             for (Optional<MultipartReader.Part> next; (next = parts.next()).isPresent(); ) {
@@ -104,9 +105,11 @@ class DocumentController {
             }
         } catch (MultipartReader.MalformedMultipartException malformed) {
             discard(staged);
+            drainQuietly(body, maxRequest);
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request", malformed);
         } catch (RuntimeException | IOException failed) {
             discard(staged);
+            drainQuietly(body, maxRequest);
             throw failed;
         }
         if (staged == null) {
@@ -227,6 +230,22 @@ class DocumentController {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
         return new String(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads what the client is still sending, up to the largest request accepted, before the refusal is answered:
+     * a browser reads the answer only once it has sent its body, and a connection closed on unread bytes is reset,
+     * losing the answer with it. A client sending more than that is cut off.
+     */
+    private static void drainQuietly(InputStream body, long limit) {
+        byte[] sink = new byte[64 * 1024];
+        try {
+            for (long drained = 0, read; drained < limit && (read = body.read(sink)) != -1; ) {
+                drained += read;
+            }
+        } catch (IOException gone) {
+            // The client went away: there is no one left to answer.
+        }
     }
 
     private void discard(DocumentService.StagedContent staged) {
