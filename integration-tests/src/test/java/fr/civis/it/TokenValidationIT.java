@@ -31,6 +31,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenValidationIT {
 
+    private static final String CITIZEN = "jeton.citoyen";
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private Platform platform;
     private Citizens citizens;
@@ -45,14 +47,16 @@ class TokenValidationIT {
         // Another realm on the same Keycloak, whose tokens even name our services as audience.
         keycloak.create("/realms", Map.of("realm", "autre", "enabled", true));
         keycloak.create("/realms/autre/clients", Citizens.directGrantClient("it-services", Map.of(), true));
-        keycloak.create("/realms/autre/users", Map.of("username", "camille.martin", "enabled", true,
-                "firstName", "Camille", "lastName", "Martin", "email", "camille.martin@autre.localhost",
+        // A citizen of its own, the same name in both realms: the demo account is shared with other tests.
+        citizens.create(CITIZEN);
+        keycloak.create("/realms/autre/users", Map.of("username", CITIZEN, "enabled", true,
+                "firstName", "Test", "lastName", CITIZEN, "email", CITIZEN + "@autre.localhost",
                 "emailVerified", true,
                 "credentials", List.of(Map.of("type", "password", "value", Citizens.PASSWORD, "temporary", false))));
     }
 
     private String citizenToken(String realm, String clientId) throws Exception {
-        return citizens.token(realm, clientId, "camille.martin");
+        return citizens.token(realm, clientId, CITIZEN);
     }
 
     Stream<Named<String>> services() {
@@ -87,7 +91,7 @@ class TokenValidationIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode me = KeycloakClient.JSON.readTree(response.body());
-        assertThat(me.get("username").asString()).isEqualTo("camille.martin");
+        assertThat(me.get("username").asString()).isEqualTo(CITIZEN);
         assertThat(me.get("roles").toString()).isEqualTo("[\"citizen\"]");
         assertThat(me.get("sub").asString()).isNotBlank();
     }
