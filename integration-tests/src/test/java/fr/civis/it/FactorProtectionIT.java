@@ -6,12 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -22,19 +19,7 @@ import tools.jackson.databind.JsonNode;
  * ({@code kc_action}), as the account console does.
  */
 @ExtendWith(PlatformExtension.class)
-class FactorProtectionIT {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class FactorProtectionIT extends BrowserTest {
 
     @Test
     void eidas1SessionCannotRemoveOrReplaceTheSecondFactorButEidas2Can(Platform platform) throws Exception {

@@ -16,13 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,23 +31,9 @@ import tools.jackson.databind.JsonNode;
  * with the certified pivot identity, found again on the next login, and the level obtained is the token's acr.
  */
 @ExtendWith(PlatformExtension.class)
-class FranceConnectLoginIT {
+class FranceConnectLoginIT extends BrowserTest {
 
     private static final String LEVEL_TEST_CLIENT = "fc-level-test";
-
-    private ChromeDriver browser;
-    private WebDriverWait wait;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
 
     @AfterAll
     static void keycloakLogHoldsNothingPersonal(Platform platform) throws Exception {

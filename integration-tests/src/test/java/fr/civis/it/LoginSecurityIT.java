@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -20,21 +17,9 @@ import tools.jackson.databind.JsonNode;
  * (length, blocklist shipped in realm-config, no composition rules, checked exactly as typed).
  */
 @ExtendWith(PlatformExtension.class)
-class LoginSecurityIT {
+class LoginSecurityIT extends BrowserTest {
 
     private static final String WRONG_PASSWORD = "Identifiant ou mot de passe incorrect. Vérifiez votre saisie et réessayez.";
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
 
     @Test
     void repeatedWrongPasswordsLockTheAccountForAWhileWithTheSameMessage(Platform platform) throws Exception {

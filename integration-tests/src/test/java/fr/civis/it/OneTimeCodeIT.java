@@ -7,11 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -22,19 +19,7 @@ import tools.jackson.databind.JsonNode;
  * one use, five tries, resend throttled, short life.
  */
 @ExtendWith(PlatformExtension.class)
-class OneTimeCodeIT {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class OneTimeCodeIT extends BrowserTest {
 
     @Test
     void emailedCodeGivesEidas2OnceAndResendingIsThrottled(Platform platform) throws Exception {

@@ -8,14 +8,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -30,19 +27,7 @@ import tools.jackson.databind.JsonNode;
  * for eidas2 when the phone is lost.
  */
 @ExtendWith(PlatformExtension.class)
-class PasskeyAndRecoveryCodesIT {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class PasskeyAndRecoveryCodesIT extends BrowserTest {
 
     @Test
     void passkeyIsRegisteredThenGivesEidas2(Platform platform) throws Exception {

@@ -6,12 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -19,19 +16,7 @@ import fr.civis.launcher.Platform;
 
 /** A forgotten password is reset by e-mail link, but the second factor is still asked, then and at the next login. */
 @ExtendWith(PlatformExtension.class)
-class PasswordResetIT {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class PasswordResetIT extends BrowserTest {
 
     @Test
     void resetAsksTheSecondFactorAndKeepsIt(Platform platform) throws Exception {

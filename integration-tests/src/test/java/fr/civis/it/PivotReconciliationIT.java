@@ -2,21 +2,16 @@ package fr.civis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -27,15 +22,12 @@ import tools.jackson.databind.JsonNode;
  * the citizen logs in to it; two matching accounts: none is proposed, a new account is created.
  */
 @ExtendWith(PlatformExtension.class)
-class PivotReconciliationIT {
+class PivotReconciliationIT extends BrowserTest {
 
     private static final String FLOW = "/realms/civis/authentication/flows/civis%20first%20broker%20login/executions";
     private static final String COUNTER_PASSWORD = "guichet-mairie-2026";
 
     private static KeycloakClient admin;
-    private ChromeDriver browser;
-    private WebDriverWait wait;
-
     @BeforeAll
     static void turnReconciliationOn(Platform platform) throws Exception {
         admin = new KeycloakClient(platform);
@@ -58,17 +50,6 @@ class PivotReconciliationIT {
             }
         }
         throw new IllegalStateException("No reconciliation step in the first broker login flow");
-    }
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
     }
 
     @Test

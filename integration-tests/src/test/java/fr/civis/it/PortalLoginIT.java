@@ -2,37 +2,18 @@ package fr.civis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import fr.civis.launcher.Platform;
 
 /** A citizen opens "Mon coffre", logs in on the Civis login page of the real Keycloak and sees who they are. */
 @ExtendWith(PlatformExtension.class)
-class PortalLoginIT {
-
-    private ChromeDriver browser;
-    private WebDriverWait wait;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class PortalLoginIT extends BrowserTest {
 
     @Test
     void citizenLogsInThroughTheCivisThemeAndSeesTheirIdentity(Platform platform) {

@@ -6,31 +6,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
 
 /** Agents (like DPO and admins) always log in with two factors: without one, they must enrol one first. */
 @ExtendWith(PlatformExtension.class)
-class StaffPolicyIT {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class StaffPolicyIT extends BrowserTest {
 
     @Test
     void agentWithoutSecondFactorIsForcedToEnrolOneThenAlwaysAskedForIt(Platform platform) throws Exception {

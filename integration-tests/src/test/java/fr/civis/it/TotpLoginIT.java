@@ -6,11 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import fr.civis.launcher.Platform;
 
@@ -19,19 +16,7 @@ import fr.civis.launcher.Platform;
  * test), then steps up: {@code acr_values=eidas2} asks for the code on top of the session and the token says eidas2.
  */
 @ExtendWith(PlatformExtension.class)
-class TotpLoginIT {
-
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        browser = Browser.start();
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.quit();
-    }
+class TotpLoginIT extends BrowserTest {
 
     @Test
     void enrolledAuthenticatorAppGivesEidas2(Platform platform) throws Exception {
