@@ -2,11 +2,9 @@ package fr.civis.bench;
 
 import fr.civis.launcher.Platform;
 import fr.civis.launcher.PlatformSettings;
-import fr.civis.launcher.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -68,22 +66,23 @@ public final class KeycloakLogins {
             + "<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"");
     /** The message a login page shows when it refuses (wrong password, locked account…). */
     private static final Pattern MESSAGE = Pattern.compile("(Invalid|Identifiant|incorrect|désactivé|disabled|expired|expiré)[^.]*\\.");
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     /** Frames that belong to password hashing, whichever algorithm the realm uses. */
     private static final Pattern HASHING = Pattern.compile("Argon2|PBKDF2|Pbkdf2|PasswordHashProvider");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    private final KeycloakHttp keycloakHttp;
     private final Platform platform;
     private final String keycloak;
     /** One account per virtual user: a person does not log in from several browsers at the same instant. */
     private final int users;
     private final ProcessCpu cpu;
 
-    private KeycloakLogins(Platform platform, int users) {
+    private KeycloakLogins(Platform platform, int users) throws IOException {
         this.platform = platform;
         this.keycloak = platform.settings().keycloakUrl();
+        this.keycloakHttp = new KeycloakHttp(http, platform);
         this.users = users;
         // This JVM is the load generator and the parent of every part: its own CPU only; Keycloak with kc.sh's java.
         Map<String, ProcessHandle> processes = new LinkedHashMap<>();
@@ -161,15 +160,15 @@ public final class KeycloakLogins {
 
     /** The stock realm (Keycloak's defaults but the theme named), the client and the users in both realms. */
     private void setUp() throws Exception {
-        admin("/realms", """
+        keycloakHttp.create("/realms", """
                 {"realm":"stock","enabled":true,"loginTheme":"keycloak.v2"}""");
         for (String realm : REALMS) {
-            admin("/realms/" + realm + "/clients", """
+            keycloakHttp.create("/realms/" + realm + "/clients", """
                     {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":true,
                      "directAccessGrantsEnabled":false,"serviceAccountsEnabled":true,"redirectUris":["%s"],
                      "attributes":{"pkce.code.challenge.method":"S256"}}""".formatted(CLIENT, SECRET, CALLBACK));
             for (int i = 0; i < users; i++) {
-                admin("/realms/" + realm + "/users", """
+                keycloakHttp.create("/realms/" + realm + "/users", """
                         {"username":"bench.user.%1$d","enabled":true,"firstName":"Bench","lastName":"User %1$d",
                          "email":"bench.user.%1$d@civis.localhost","emailVerified":true,
                          "credentials":[{"type":"password","value":"%2$s","temporary":false}]}""".formatted(i, PASSWORD));
@@ -179,17 +178,6 @@ public final class KeycloakLogins {
         for (String realm : REALMS) {
             login(realm, 0);
             clientCredentials(realm);
-        }
-    }
-
-    private void admin(String path, String json) throws Exception {
-        String adminToken = tokenFrom("master", Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", "admin", "password", platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD)));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keycloak + "/admin" + path))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201 && response.statusCode() != 409) {
-            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode());
         }
     }
 
@@ -203,7 +191,7 @@ public final class KeycloakLogins {
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
         Map<String, String> cookies = new LinkedHashMap<>();
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base + "/auth?" + form(Map.of(
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base + "/auth?" + KeycloakHttp.form(Map.of(
                 "response_type", "code", "client_id", CLIENT, "redirect_uri", CALLBACK, "scope", "openid",
                 "state", state, "code_challenge", challenge, "code_challenge_method", "S256")))).GET(), cookies);
         Matcher action = ACTION.matcher(page.body());
@@ -213,7 +201,7 @@ public final class KeycloakLogins {
         HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(
                         (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("username", "bench.user." + user, "password", PASSWORD)))), cookies);
+                .POST(HttpRequest.BodyPublishers.ofString(KeycloakHttp.form(Map.of("username", "bench.user." + user, "password", PASSWORD)))), cookies);
         String location = posted.headers().firstValue("Location").orElse("");
         if (posted.statusCode() != 302 || !location.startsWith(CALLBACK)) {
             Matcher message = MESSAGE.matcher(posted.body().replaceAll("<[^>]*>", " "));
@@ -228,24 +216,12 @@ public final class KeycloakLogins {
         if (!state.equals(callback.get("state"))) {
             throw new IllegalStateException(realm + ": the callback does not answer this login");
         }
-        tokenFrom(realm, Map.of("grant_type", "authorization_code", "code", callback.get("code"),
+        keycloakHttp.token(realm, Map.of("grant_type", "authorization_code", "code", callback.get("code"),
                 "redirect_uri", CALLBACK, "client_id", CLIENT, "client_secret", SECRET, "code_verifier", verifier));
     }
 
     private void clientCredentials(String realm) throws Exception {
-        tokenFrom(realm, Map.of("grant_type", "client_credentials", "client_id", CLIENT, "client_secret", SECRET));
-    }
-
-    private String tokenFrom(String realm, Map<String, String> parameters) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                        keycloak + "/realms/" + realm + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher token = ACCESS_TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode());
-        }
-        return token.group(1);
+        keycloakHttp.token(realm, Map.of("grant_type", "client_credentials", "client_id", CLIENT, "client_secret", SECRET));
     }
 
     /** Sends with this browser's cookies (all on the realm's path of one host) and keeps the ones Keycloak sets. */
@@ -418,13 +394,6 @@ public final class KeycloakLogins {
         return new Phase(phases.stream().mapToLong(Phase::done).sum(), phases.stream().mapToLong(Phase::failed).sum(),
                 phases.stream().mapToDouble(Phase::seconds).sum(), phases.stream().mapToDouble(Phase::keycloakCpu).sum(),
                 phases.stream().mapToDouble(Phase::postgresCpu).sum());
-    }
-
-    private static String form(Map<String, String> values) {
-        return values.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
     }
 
     private static String random() {

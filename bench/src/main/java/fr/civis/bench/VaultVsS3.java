@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,11 +73,11 @@ public final class VaultVsS3 {
     private static final String SECRET = "bench-client-secret-not-for-production";
     private static final String PASSWORD = "bench-coffre-2026";
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     /** Keycloak's admin and token endpoints only. */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
+    private final KeycloakHttp keycloak;
     /**
      * The vault's API through OkHttp, the HTTP library inside the MinIO SDK: both sides of the comparison then pay
      * the same client costs (the JDK's HttpClient reads a response body markedly slower).
@@ -97,6 +96,7 @@ public final class VaultVsS3 {
     private VaultVsS3(Platform platform) throws IOException {
         this.platform = platform;
         this.vaultUrl = platform.settings().portalUrl();
+        this.keycloak = new KeycloakHttp(http, platform);
         // As ObjectStore builds it: endpoint, credentials, region.
         this.s3 = MinioClient.builder().endpoint(platform.settings().s3Url())
                 .credentials(platform.secrets().get(Secrets.S3_ACCESS_KEY), platform.secrets().get(Secrets.S3_SECRET_KEY))
@@ -498,51 +498,23 @@ public final class VaultVsS3 {
                 {"name":"audience %1$s","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
                  "config":{"included.custom.audience":"%1$s","access.token.claim":"true"}}""".formatted(audience))
                 .collect(Collectors.joining(","));
-        admin("/realms/civis/clients", """
+        keycloak.create("/realms/civis/clients", """
                 {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":false,
                  "directAccessGrantsEnabled":true,"protocolMappers":[%s]}""".formatted(CLIENT, SECRET, mappers));
-        admin("/realms/civis/users", """
+        keycloak.create("/realms/civis/users", """
                 {"username":"bench-citizen","enabled":true,"firstName":"Bench","lastName":"Citizen",
                  "email":"bench-citizen@civis.localhost","emailVerified":true,
                  "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(PASSWORD));
     }
 
-    private void admin(String path, String json) throws Exception {
-        String adminToken = tokenFrom("master", Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", "admin", "password", platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD)));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(platform.settings().keycloakUrl() + "/admin" + path))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201 && response.statusCode() != 409) {
-            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-    }
-
     /** The citizen's access token, renewed every minute (tokens live a few minutes; a run lasts longer). */
     private synchronized String token() throws Exception {
         if (token == null || System.nanoTime() - tokenAt > 60_000_000_000L) {
-            token = tokenFrom("civis", Map.of("grant_type", "password", "client_id", CLIENT, "client_secret", SECRET,
+            token = keycloak.token("civis", Map.of("grant_type", "password", "client_id", CLIENT, "client_secret", SECRET,
                     "username", "bench-citizen", "password", PASSWORD, "scope", "openid"));
             tokenAt = System.nanoTime();
         }
         return token;
-    }
-
-    private String tokenFrom(String realm, Map<String, String> form) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                        platform.settings().keycloakUrl() + "/realms/" + realm + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                        .collect(Collectors.joining("&"))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        Matcher token = ACCESS_TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode());
-        }
-        return token.group(1);
     }
 
     // --- Figures ----------------------------------------------------------------------------------------------

@@ -1,0 +1,66 @@
+package fr.civis.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import fr.civis.launcher.Platform;
+import fr.civis.launcher.Secrets;
+
+/** The benchmarks' calls to the platform's Keycloak: its token endpoint, and creations through the admin API. */
+final class KeycloakHttp {
+
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final HttpClient http;
+    private final String keycloakUrl;
+    private final String adminPassword;
+
+    KeycloakHttp(HttpClient http, Platform platform) throws IOException {
+        this.http = http;
+        this.keycloakUrl = platform.settings().keycloakUrl();
+        this.adminPassword = platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD);
+    }
+
+    /** The access token {@code realm}'s token endpoint returns for these form parameters; anything else stops the run. */
+    String token(String realm, Map<String, String> parameters) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                        keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters))).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher token = ACCESS_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !token.find()) {
+            throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode());
+        }
+        return token.group(1);
+    }
+
+    /** POSTs {@code json} to the admin API under {@code path}; what exists already (409) is fine. */
+    void create(String path, String json) throws Exception {
+        String adminToken = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", "admin", "password", adminPassword));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keycloakUrl + "/admin" + path))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 409) {
+            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    /** {@code application/x-www-form-urlencoded}. */
+    static String form(Map<String, String> values) {
+        return values.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
