@@ -8,10 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -213,11 +210,10 @@ class FranceConnectLoginIT extends BrowserTest {
                 "protocolMappers", List.of(Map.of("name", "audience civis-vault", "protocol", "openid-connect",
                         "protocolMapper", "oidc-audience-mapper", "config", Map.of("included.client.audience", "civis-vault",
                                 "access.token.claim", "true")))));
-        String verifier = random();
-        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String verifier = OAuthValues.random();
+        String challenge = OAuthValues.s256Challenge(verifier);
         browser.get(platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + LEVEL_TEST_CLIENT
-                + "&response_type=code&scope=openid&state=" + random() + "&nonce=" + random()
+                + "&response_type=code&scope=openid&state=" + OAuthValues.random() + "&nonce=" + OAuthValues.random()
                 + "&code_challenge_method=S256&code_challenge=" + challenge
                 + "&acr_values=" + acr + "&kc_idp_hint=franceconnect&redirect_uri="
                 + URLEncoder.encode(callback, StandardCharsets.UTF_8));
@@ -277,9 +273,4 @@ class FranceConnectLoginIT extends BrowserTest {
         throw new IllegalStateException("No " + name + " in the address");
     }
 
-    private static String random() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

@@ -37,7 +37,7 @@ class FranceConnectRefusalIT {
     private static final String CLIENT = "fc-refusal-test";
     private static final String CALLBACK = "http://127.0.0.1:9/fc-refusal-test";
     private static final String PROVIDER_CLIENT_ID = "civis-test";
-    private static final String PROVIDER_CLIENT_SECRET = MisbehavingProvider.random();
+    private static final String PROVIDER_CLIENT_SECRET = OAuthValues.random();
     private static final String REFUSED = "La connexion par FranceConnect a été refusée";
     private static final String LEVEL_TOO_LOW = "Ce service demande une connexion plus sûre";
 
@@ -164,7 +164,7 @@ class FranceConnectRefusalIT {
     /** One login of a fresh identity at the provider, from the civis authorization endpoint to the end. */
     private static Outcome login(Consumer<MisbehavingProvider.Behaviour> misbehave, String acrValues) throws IOException, InterruptedException {
         MisbehavingProvider.Behaviour behaviour = new MisbehavingProvider.Behaviour();
-        String id = MisbehavingProvider.random().substring(0, 12).toLowerCase().replace('_', 'x').replace('-', 'y');
+        String id = OAuthValues.random().substring(0, 12).toLowerCase().replace('_', 'x').replace('-', 'y');
         behaviour.subject = "sub-" + id;
         behaviour.email = "lea-" + id + "@fournisseur-test.localhost";
         misbehave.accept(behaviour);
@@ -176,7 +176,7 @@ class FranceConnectRefusalIT {
         Map<String, String> cookies = new LinkedHashMap<>();
         URI keycloak = URI.create(platform.settings().keycloakUrl());
         URI next = URI.create(platform.settings().issuer() + "/protocol/openid-connect/auth?client_id=" + CLIENT
-                + "&response_type=code&scope=openid&state=" + MisbehavingProvider.random() + "&acr_values=" + acrValues
+                + "&response_type=code&scope=openid&state=" + OAuthValues.random() + "&acr_values=" + acrValues
                 + "&kc_idp_hint=" + ALIAS + "&redirect_uri=" + URLEncoder.encode(CALLBACK, StandardCharsets.UTF_8));
         for (int hop = 0; hop < 20; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(next).header("Accept-Language", "fr").GET();

@@ -1,13 +1,10 @@
 package fr.civis.it;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +28,6 @@ final class HttpLogin {
     private static final Pattern FORM = Pattern.compile("<form\\b([^>]*)>(.*?)</form>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
     private static final Pattern INPUT = Pattern.compile("<input\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
     private static final Pattern ATTRIBUTE = Pattern.compile("([\\w-]+)\\s*=\\s*\"([^\"]*)\"");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_PAGES = 10;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -62,17 +58,16 @@ final class HttpLogin {
 
     /** Logs in asking for {@code acrValues} (null: the realm's default level) and returns the access token. */
     String accessToken(String acrValues) throws Exception {
-        String verifier = random();
-        String state = random();
+        String verifier = OAuthValues.random();
+        String state = OAuthValues.random();
         Map<String, String> query = new LinkedHashMap<>(Map.of("response_type", "code", "client_id", "civis-portal",
-                "redirect_uri", redirectUri, "scope", "openid", "state", state, "nonce", random(),
-                "code_challenge", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII))),
+                "redirect_uri", redirectUri, "scope", "openid", "state", state, "nonce", OAuthValues.random(),
+                "code_challenge", OAuthValues.s256Challenge(verifier),
                 "code_challenge_method", "S256"));
         if (acrValues != null) {
             query.put("acr_values", acrValues);
         }
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/auth?" + form(query))).GET());
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/auth?" + KeycloakClient.form(query))).GET());
         for (int pages = 0; pages < MAX_PAGES; pages++) {
             String location = page.headers().firstValue("Location").orElse(null);
             if (page.statusCode() == 302 && location != null && location.startsWith(redirectUri)) {
@@ -129,7 +124,7 @@ final class HttpLogin {
             String action = attributes.get("action").replace("&amp;", "&");
             return send(HttpRequest.newBuilder(URI.create(issuer).resolve(action))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form(values))));
+                    .POST(HttpRequest.BodyPublishers.ofString(KeycloakClient.form(values))));
         }
         throw new AssertionError("A login page of " + username + " has no form this test knows how to fill: "
                 + html.replaceAll("\\s+", " ").substring(0, Math.min(html.length(), 2000)));
@@ -143,7 +138,7 @@ final class HttpLogin {
         }
         HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "authorization_code",
+                .POST(HttpRequest.BodyPublishers.ofString(KeycloakClient.form(Map.of("grant_type", "authorization_code",
                         "code", callback.get("code"), "redirect_uri", redirectUri, "client_id", "civis-portal",
                         "code_verifier", verifier))))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -202,16 +197,4 @@ final class HttpLogin {
         return parameters;
     }
 
-    private static String form(Map<String, String> values) {
-        return values.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-    }
-
-    private static String random() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

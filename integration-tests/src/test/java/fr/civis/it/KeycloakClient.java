@@ -93,18 +93,24 @@ final class KeycloakClient {
     }
 
     /** The access token the realm's token endpoint returns for these form parameters. */
-    String token(String realm, Map<String, String> form) throws IOException, InterruptedException {
+    String token(String realm, Map<String, String> parameters) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                         URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                        .collect(Collectors.joining("&"))))
+                .POST(HttpRequest.BodyPublishers.ofString(form(parameters)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(response.body());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode() + ": " + body);
         }
         return body.get("access_token").asString();
+    }
+
+    /** {@code application/x-www-form-urlencoded}. */
+    static String form(Map<String, String> values) {
+        return values.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 }

@@ -9,9 +9,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -131,9 +129,9 @@ final class MisbehavingProvider implements AutoCloseable {
         Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
         lastAuthorizationRequest = query;
         Behaviour now = behaviour;
-        String code = random();
+        String code = OAuthValues.random();
         pendingCodes.put(code, query);
-        String state = now.wrongState ? random() : query.get("state");
+        String state = now.wrongState ? OAuthValues.random() : query.get("state");
         String iss = now.callbackIss != null ? now.callbackIss : issuer;
         String location = query.get("redirect_uri") + "?code=" + code + "&state=" + encode(state) + "&iss=" + encode(iss);
         exchange.getResponseHeaders().add("Location", location);
@@ -154,7 +152,7 @@ final class MisbehavingProvider implements AutoCloseable {
                 .issueTime(Date.from(issued)).expirationTime(Date.from(issued.plusSeconds(now.expiresInSeconds)))
                 .claim("nonce", now.replayedNonce != null ? now.replayedNonce : request.get("nonce"))
                 .claim("acr", now.acr).claim("amr", List.of("pwd")).build();
-        String accessToken = random();
+        String accessToken = OAuthValues.random();
         subjectOfAccessToken.put(accessToken, now.subject);
         Map<String, Object> body = Map.of("access_token", accessToken, "token_type", "Bearer", "expires_in", 60,
                 "id_token", sign(idToken, now));
@@ -249,11 +247,6 @@ final class MisbehavingProvider implements AutoCloseable {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    static String random() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 
     private static ECKey generateEc(String kid) {
         try {
