@@ -2,7 +2,6 @@ package fr.civis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -14,7 +13,6 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
@@ -22,9 +20,9 @@ import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The other second factors Keycloak 26.7 brings, in Chromium: a passkey registered on a WebDriver virtual
- * authenticator (CTAP2, built-in, user verification) then used for eidas2, and recovery codes printed once then used
- * for eidas2 when the phone is lost.
+ * The other factors Keycloak 26.7 brings, in Chromium: a security key registered on a WebDriver virtual authenticator
+ * (CTAP2, built-in, user verification) then used for eidas2; a passkey that logs in without a password, at eidas1 or,
+ * because it verified its user, at eidas2; recovery codes printed once then used for eidas2 when the phone is lost.
  */
 @ExtendWith(PlatformExtension.class)
 class PasskeyAndRecoveryCodesIT extends BrowserTest {
@@ -34,15 +32,10 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
         String username = user(platform, "cle.acces", "webauthn-register");
         LoginFlow login = new LoginFlow(platform, browser);
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        login.press("registerWebAuthn");
-        // Keycloak asks for a name for the key in a prompt.
-        Alert name = wait.until(ExpectedConditions.alertIsPresent());
-        name.sendKeys("Clé de test");
-        name.accept();
+        registerKey(login, "Clé de test");
         assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas1");
         assertThat(authenticator.getCredentials()).hasSize(1);
 
@@ -53,6 +46,109 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         JsonNode claims = login.tokenClaims();
         assertThat(claims.get("acr").asString()).isEqualTo("eidas2");
         assertThat(claims.get("preferred_username").asString()).isEqualTo(username);
+    }
+
+    @Test
+    void passkeyLogsInWithoutPasswordAndCountsAsTwoFactors(Platform platform) throws Exception {
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
+        String username = user(platform, "cle.acces.seule", "webauthn-register-passwordless");
+        LoginFlow login = new LoginFlow(platform, browser);
+
+        login.start(null);
+        login.password(username, Citizens.PASSWORD);
+        registerKey(login, "Téléphone de test");
+        assertThat(authenticator.getCredentials()).singleElement()
+                .satisfies(credential -> assertThat(credential.isResidentCredential()).isTrue());
+
+        // No password typed: the passkey alone is eidas1 when nothing more is asked...
+        login.forgetSession();
+        login.start(null);
+        signInWithPasskey();
+        JsonNode claims = login.tokenClaims();
+        assertThat(claims.get("acr").asString()).isEqualTo("eidas1");
+        assertThat(claims.get("preferred_username").asString()).isEqualTo(username);
+
+        // ...and eidas2 when the client asks for it, with no second step: the authenticator checked its user.
+        login.forgetSession();
+        int signatures = signatures(authenticator);
+        login.start("eidas2");
+        signInWithPasskey();
+        claims = login.tokenClaims();
+        assertThat(claims.get("acr").asString()).isEqualTo("eidas2");
+        assertThat(claims.get("preferred_username").asString()).isEqualTo(username);
+        assertThat(signatures(authenticator)).as("passkey used once, not again as a second factor").isEqualTo(signatures + 1);
+    }
+
+    @Test
+    void passkeyThatDoesNotVerifyItsUserLogsNobodyIn(Platform platform) throws Exception {
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
+        String username = user(platform, "cle.acces.non.verifiee", "webauthn-register-passwordless");
+        LoginFlow login = new LoginFlow(platform, browser);
+        login.start(null);
+        login.password(username, Citizens.PASSWORD);
+        registerKey(login, "Clé prêtée");
+        login.tokenClaims();
+
+        // The key is touched but checks no PIN nor fingerprint: the realm requires that check, so no login.
+        authenticator.setUserVerified(false);
+        login.forgetSession();
+        login.start("eidas2");
+        login.visible("authenticateWebAuthnButton");
+        Accessibility.assertNoSeriousViolation(browser);
+        login.press("authenticateWebAuthnButton");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".kc-feedback-text")));
+        assertThat(browser.getCurrentUrl()).doesNotContain("/it-callback");
+        login.visible("kc-form-login");
+    }
+
+    @Test
+    void agentWithPasskeyIsNotAskedForAnotherFactor(Platform platform) throws Exception {
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
+        String username = user(platform, "agent.cle.acces", "webauthn-register-passwordless");
+        LoginFlow login = new LoginFlow(platform, browser);
+        login.start(null);
+        login.password(username, Citizens.PASSWORD);
+        registerKey(login, "Clé du service");
+        login.tokenClaims();
+        StaffPolicyIT.grantAgentRole(platform, username);
+
+        // Staff always use two factors: a passkey that verified its user already is two.
+        login.forgetSession();
+        int signatures = signatures(authenticator);
+        login.start(null);
+        signInWithPasskey();
+        JsonNode claims = login.tokenClaims();
+        assertThat(claims.get("preferred_username").asString()).isEqualTo(username);
+        assertThat(signatures(authenticator)).as("passkey used once, not again as the staff factor").isEqualTo(signatures + 1);
+        assertThat(claims.get("realm_access").get("roles").toString()).contains("\"agent\"");
+    }
+
+    /**
+     * On the login page, without typing anything: Chromium's virtual authenticator answers the page's autofill
+     * (conditional) passkey request at once, as a person picking their passkey among the username field's suggestions
+     * would; where it does not, the "sign in with a passkey" button does the same.
+     */
+    private void signInWithPasskey() {
+        wait.until(ExpectedConditions.or(ExpectedConditions.urlContains("/it-callback?"),
+                ExpectedConditions.elementToBeClickable(By.id("authenticateWebAuthnButton"))));
+        if (!browser.getCurrentUrl().contains("/it-callback?")) {
+            browser.findElement(By.id("authenticateWebAuthnButton")).click();
+        }
+    }
+
+    /** How many assertions the authenticator's one credential has signed. */
+    private static int signatures(VirtualAuthenticator authenticator) {
+        return authenticator.getCredentials().getFirst().getSignCount();
+    }
+
+    /** On Keycloak's registration page: names the new key in the prompt it opens. */
+    private void registerKey(LoginFlow login, String label) {
+        login.visible("registerWebAuthn");
+        Accessibility.assertNoSeriousViolation(browser);
+        login.press("registerWebAuthn");
+        Alert name = wait.until(ExpectedConditions.alertIsPresent());
+        name.sendKeys(label);
+        name.accept();
     }
 
     /** A platform authenticator (like a phone's or a laptop's) that verifies its user. */

@@ -58,10 +58,15 @@ class StaffPolicyIT extends BrowserTest {
         keycloak.create("/realms/civis/users", Map.of("username", username, "enabled", true,
                 "firstName", "Test", "lastName", "Agent", "email", username + "@civis.localhost", "emailVerified", true,
                 "credentials", List.of(Map.of("type", "password", "value", Citizens.PASSWORD, "temporary", false))));
+        grantAgentRole(platform, username);
+        return username;
+    }
+
+    static void grantAgentRole(Platform platform, String username) throws Exception {
+        KeycloakClient keycloak = new KeycloakClient(platform);
         String id = keycloak.get("/realms/civis/users?exact=true&username=" + username).get(0).get("id").asString();
         JsonNode role = keycloak.get("/realms/civis/roles/agent");
         keycloak.send("POST", "/realms/civis/users/" + id + "/role-mappings/realm",
                 List.of(Map.of("id", role.get("id").asString(), "name", "agent")));
-        return username;
     }
 }

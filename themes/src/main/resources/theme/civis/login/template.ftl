@@ -1,5 +1,5 @@
 <#-- Civis login layout: a copy of Keycloak 26.7.3 keycloak.v2/login/template.ftl (Apache-2.0),
-     changed only where marked "Civis:" (brand colour, skip link, city header). -->
+     changed only where marked "Civis:" (brand colour, skip link, city header, a label for the username shown). -->
 <#import "field.ftl" as field>
 <#import "footer.ftl" as loginFooter>
 <#import "theme-resources.ftl" as themeResourceTags>
@@ -7,7 +7,8 @@
   <#assign label>
     <#if !realm.loginWithEmailAllowed>${msg("username")}<#elseif !realm.registrationEmailAsUsername>${msg("usernameOrEmail")}<#else>${msg("email")}</#if>
   </#assign>
-  <@field.group name="username" label=label>
+  <#-- Civis: the label names the read-only field it shows (keycloak.v2's points at a missing "username" field). -->
+  <@field.group name="kc-attempted-username" label=label>
     <div class="${properties.kcInputGroup}">
       <div class="${properties.kcInputGroupItemClass} ${properties.kcFill}">
         <span class="${properties.kcInputClass} ${properties.kcFormReadOnlyClass}">

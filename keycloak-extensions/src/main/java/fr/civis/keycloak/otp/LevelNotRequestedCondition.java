@@ -3,22 +3,28 @@ package fr.civis.keycloak.otp;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
 import org.keycloak.authentication.authenticators.util.AcrStore;
+import org.keycloak.authentication.authenticators.util.LoAUtil;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * True when the client did not ask for the configured level (e.g. eidas2) or above. Lets the staff rule ("always two
- * factors") run only when the eidas2 step will not: a member of staff who asks for eidas2 is asked one second factor,
- * not two.
+ * True when the client did not ask for the configured level (e.g. eidas2) or above and the login has not reached it
+ * yet. Lets the staff rule ("always two factors") run only when the eidas2 step will not and no passkey that verified
+ * its user already gave two factors: nobody is asked for a second factor twice.
  */
 final class LevelNotRequestedCondition implements ConditionalAuthenticator {
 
     @Override
     public boolean matchCondition(AuthenticationFlowContext context) {
-        int level = LevelNotRequestedConditionFactory.level(context.getAuthenticatorConfig());
-        return new AcrStore(context.getSession(), context.getAuthenticationSession())
-                .getRequestedLevelOfAuthentication(context.getTopLevelFlow()) < level;
+        int level = LevelSetting.of(context.getAuthenticatorConfig());
+        AcrStore levels = new AcrStore(context.getSession(), context.getAuthenticationSession());
+        if (levels.getRequestedLevelOfAuthentication(context.getTopLevelFlow()) >= level) {
+            return false;
+        }
+        Integer maxAge = LoAUtil.getLoaMaxAgesConfiguredInRealmFlow(context.getRealm(), context.getTopLevelFlow().getId())
+                .get(level);
+        return maxAge == null || !levels.isLevelAuthenticatedInPreviousAuth(level, maxAge);
     }
 
     @Override

@@ -6,26 +6,14 @@ import org.keycloak.Config;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
-/** {@value #ID}: condition "the level asked for is below N" (option {@value #LEVEL}, default 2). */
+/** {@value #ID}: condition "the level asked for is below N and this login has not reached it yet" (default 2). */
 public final class LevelNotRequestedConditionFactory implements ConditionalAuthenticatorFactory {
 
     public static final String ID = "civis-condition-level-not-requested";
-    static final String LEVEL = "civis-level";
-    private static final int DEFAULT_LEVEL = 2;
-
     private final LevelNotRequestedCondition condition = new LevelNotRequestedCondition();
-
-    static int level(AuthenticatorConfigModel config) {
-        try {
-            return config == null ? DEFAULT_LEVEL : Integer.parseInt(config.getConfig().getOrDefault(LEVEL, "2"));
-        } catch (NumberFormatException e) {
-            return DEFAULT_LEVEL;
-        }
-    }
 
     @Override
     public String getId() {
@@ -39,7 +27,8 @@ public final class LevelNotRequestedConditionFactory implements ConditionalAuthe
 
     @Override
     public String getHelpText() {
-        return "True when the client asked for a level of authentication below the configured one (or none).";
+        return "True when the client asked for a level of authentication below the configured one (or none) and the "
+                + "login has not reached it yet (e.g. with a passkey that verified its user).";
     }
 
     @Override
@@ -60,8 +49,8 @@ public final class LevelNotRequestedConditionFactory implements ConditionalAuthe
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of(new ProviderConfigProperty(LEVEL, "Level", "The condition holds when the requested level is below "
-                + "this one (2 is eidas2 in the realm's acr.loa.map).", ProviderConfigProperty.STRING_TYPE, "2"));
+        return List.of(LevelSetting.property("The condition holds when the requested level is below this one (2 is "
+                + "eidas2 in the realm's acr.loa.map) and the login has not reached it."));
     }
 
     @Override
