@@ -31,6 +31,7 @@ class OneTimeCodeIT extends BrowserTest {
         login.start("eidas2");
         login.password(username, Citizens.PASSWORD);
         assertThat(login.visible("civis-otp-sent").getText()).contains("o•••@civis.localhost");
+        Accessibility.assertNoSeriousViolation(browser);
         String code = Inboxes.awaitCode(() -> inboxes.mailedCodes(address), 1);
 
         login.press("civis-otp-resend");
@@ -63,6 +64,8 @@ class OneTimeCodeIT extends BrowserTest {
 
         login.start(null);
         login.password(username, Citizens.PASSWORD);
+        login.visible("phone");
+        Accessibility.assertNoSeriousViolation(browser);
         login.submit("phone", "01 23 45 67 89", "civis-phone-submit");
         assertThat(login.fieldError("phone")).contains("n'est pas un numéro de téléphone mobile");
         login.submit("phone", "06 00 00 00 42", "civis-phone-submit");

@@ -172,6 +172,7 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         List<String> codes = login.visible("kc-recovery-codes-list").findElements(By.tagName("li")).stream()
                 .map(item -> item.getText().replace("-", "")).toList();
         assertThat(codes).hasSizeGreaterThanOrEqualTo(10).doesNotHaveDuplicates();
+        Accessibility.assertNoSeriousViolation(browser);
         login.visible("kcRecoveryCodesConfirmationCheck").click();
         login.press("saveRecoveryAuthnCodesBtn");
         assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas1");
@@ -179,8 +180,9 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         login.forgetSession();
         login.start("eidas2");
         login.password(username, Citizens.PASSWORD);
-        WebElement label = browser.findElement(By.cssSelector("label[for='recoveryCodeInput']"));
         login.visible("recoveryCodeInput");
+        Accessibility.assertNoSeriousViolation(browser);
+        WebElement label = browser.findElement(By.cssSelector("label[for='recoveryCodeInput']"));
         Matcher number = Pattern.compile("([0-9]+)").matcher(label.getText());
         assertThat(number.find()).isTrue();
         login.submit("recoveryCodeInput", codes.get(Integer.parseInt(number.group(1)) - 1), "kc-login");

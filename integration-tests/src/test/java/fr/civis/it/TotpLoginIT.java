@@ -29,6 +29,8 @@ class TotpLoginIT extends BrowserTest {
 
         login.start(null);
         login.password(username, Citizens.PASSWORD);
+        login.visible("mode-manual");
+        Accessibility.assertNoSeriousViolation(browser);
         login.visible("mode-manual").click();
         Totp app = new Totp(login.visible("kc-totp-secret-key").getText());
         login.visible("userLabel").sendKeys("Téléphone");
@@ -41,6 +43,7 @@ class TotpLoginIT extends BrowserTest {
         String next = app.codeAt(Instant.now().plusSeconds(30));
         login.submit("otp", next.substring(0, 5) + (char) ('0' + (next.charAt(5) - '0' + 1) % 10), "kc-login");
         assertThat(login.visible("input-error-otp").getText()).isNotBlank();
+        Accessibility.assertNoSeriousViolation(browser);
         login.submit("otp", next, "kc-login");
         assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas2");
     }

@@ -32,13 +32,26 @@ final class FactorChanges {
     static boolean allowed(RequiredActionContext context) {
         boolean hasSecondFactor = context.getUser().credentialManager().getStoredCredentialsStream()
                 .anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()));
-        if (!hasSecondFactor || new AcrStore(context.getSession(), context.getAuthenticationSession())
-                .getLevelOfAuthenticationFromCurrentAuthentication() >= EIDAS2) {
-            return true;
-        }
+        return !hasSecondFactor || atEidas2(context) || refused(context, "civisFactorNeedsEidas2");
+    }
+
+    /**
+     * The e-mail address receives the password-reset link and the e-mail codes: changing it always takes eidas2, which
+     * anyone with a verified address can reach (the e-mail code to the current address). If not, the refusal page
+     * (message {@code messageKey}) is already the context's challenge.
+     */
+    static boolean allowedOnlyAtEidas2(RequiredActionContext context, String messageKey) {
+        return atEidas2(context) || refused(context, messageKey);
+    }
+
+    static boolean atEidas2(RequiredActionContext context) {
+        return new AcrStore(context.getSession(), context.getAuthenticationSession())
+                .getLevelOfAuthenticationFromCurrentAuthentication() >= EIDAS2;
+    }
+
+    private static boolean refused(RequiredActionContext context, String messageKey) {
         context.getEvent().user(context.getUser()).error(Errors.NOT_ALLOWED);
-        context.challenge(context.form().setError("civisFactorNeedsEidas2")
-                .createErrorPage(Response.Status.FORBIDDEN));
+        context.challenge(context.form().setError(messageKey).createErrorPage(Response.Status.FORBIDDEN));
         return false;
     }
 }
