@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
 import fr.civis.launcher.Platform;
 import fr.civis.launcher.Secrets;
 
-/** The benchmarks' calls to the platform's Keycloak: its token endpoint, and creations through the admin API. */
+/** The benchmarks' calls to the platform's Keycloak: its token endpoint, and the admin API. */
 final class KeycloakHttp {
 
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
@@ -45,15 +46,31 @@ final class KeycloakHttp {
 
     /** POSTs {@code json} to the admin API under {@code path}; what exists already (409) is fine. */
     void create(String path, String json) throws Exception {
+        admin("POST", path, json, 201, 409);
+    }
+
+    /** PUTs {@code json} to the admin API under {@code path}. */
+    void update(String path, String json) throws Exception {
+        admin("PUT", path, json, 204);
+    }
+
+    /** The admin API's JSON answer for {@code path}. */
+    String read(String path) throws Exception {
+        return admin("GET", path, null, 200);
+    }
+
+    private String admin(String method, String path, String json, int... expected) throws Exception {
         String adminToken = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", "admin", "password", adminPassword));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keycloakUrl + "/admin" + path))
                 .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201 && response.statusCode() != 409) {
-            throw new IllegalStateException("Admin API " + path + " answered " + response.statusCode() + ": "
-                    + response.body());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (Arrays.stream(expected).noneMatch(status -> status == response.statusCode())) {
+            throw new IllegalStateException("Admin API " + method + " " + path + " answered " + response.statusCode()
+                    + ": " + response.body());
         }
+        return response.body();
     }
 
     /** {@code application/x-www-form-urlencoded}. */

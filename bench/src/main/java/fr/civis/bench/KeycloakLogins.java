@@ -34,9 +34,11 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Keycloak's throughput with our extensions, flow and theme against the same Keycloak with the stock flow and theme,
  * in the same run: starts the real platform (fresh data in {@code bench/target/login-bench-data}, free ports), turns
- * theme and template caching on as in production ({@code start-dev} turns it off), creates a second realm
- * {@code stock} (Keycloak's built-in browser flow, theme {@code keycloak.v2}) through the admin API, the same client
- * and the same users in both realms, then alternates measured phases of
+ * theme and template caching on as in production ({@code start-dev} turns it off), creates through the admin API a
+ * realm {@code stock} (Keycloak's built-in browser flow, theme {@code keycloak.v2}, no extension in any flow, but the
+ * civis realm's settings that cost CPU: stored events, brute-force detection, password policy, token lifetimes) and a
+ * realm {@code bare} (Keycloak's defaults throughout), the same client and the same users in the three realms, then
+ * alternates measured phases of
  *
  * <ul>
  *   <li>logins: a fresh cookie jar per login, GET the authorization endpoint (login page rendered), POST the
@@ -46,7 +48,8 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * For each phase: operations per second, and operations per CPU-second of the Keycloak process ({@link ProcessCpu}
  * before and after; PostgreSQL's CPU is printed beside it), which is what Keycloak's sizing guide counts per vCPU and what stays
- * meaningful on a machine shared with the load generator and the rest of the platform. Then one more civis login
+ * meaningful on a machine shared with the load generator and the rest of the platform. civis/stock is what our flow,
+ * theme and extensions cost; stock/bare what the realm's settings cost. Then one more civis login
  * phase under JFR (started with jcmd on the Keycloak process): the share of execution samples with a password-hashing
  * frame. System properties: {@code bench.seconds} (per phase, 30), {@code bench.rounds} (alternations, 3),
  * {@code bench.clients} (concurrent virtual users, 8), {@code bench.warmup} (seconds, 30),
@@ -58,7 +61,18 @@ public final class KeycloakLogins {
     private static final String SECRET = "bench-login-secret-not-for-production";
     private static final String PASSWORD = "bench-coffre-2026";
     private static final String CALLBACK = "http://127.0.0.1:9/bench-callback";
-    private static final List<String> REALMS = List.of("civis", "stock");
+    private static final List<String> REALMS = List.of("civis", "stock", "bare");
+    /**
+     * The civis realm's settings that change what a login or a grant costs, copied to {@code stock}: events stored in
+     * the database, brute-force detection, the password policy (hashing, blocklist), token and session lifetimes.
+     */
+    private static final List<String> COSTLY_SETTINGS = List.of("eventsEnabled", "eventsExpiration",
+            "enabledEventTypes", "eventsListeners", "adminEventsEnabled", "adminEventsDetailsEnabled",
+            "bruteForceProtected", "permanentLockout", "maxTemporaryLockouts", "bruteForceStrategy",
+            "maxFailureWaitSeconds", "minimumQuickLoginWaitSeconds", "waitIncrementSeconds",
+            "quickLoginCheckMilliSeconds", "maxDeltaTimeSeconds", "failureFactor", "passwordPolicy",
+            "accessTokenLifespan", "ssoSessionIdleTimeout", "ssoSessionMaxLifespan", "revokeRefreshToken",
+            "defaultSignatureAlgorithm");
     /** Keycloak's published sizing (26.x, "Concepts for sizing CPU and memory resources"), per vCPU. */
     private static final double PUBLISHED_LOGINS_PER_VCPU = 15;
     private static final double PUBLISHED_GRANTS_PER_VCPU = 120;
@@ -139,7 +153,7 @@ public final class KeycloakLogins {
             Map<String, List<Phase>> logins = new LinkedHashMap<>();
             Map<String, List<Phase>> grants = new LinkedHashMap<>();
             for (int r = 0; r < rounds; r++) {
-                // Alternate which realm goes first, so that drift over the run favours neither.
+                // Alternate the order, so that drift over the run favours no realm.
                 List<String> order = r % 2 == 0 ? REALMS : REALMS.reversed();
                 for (String realm : order) {
                     Phase login = phase(pool, clients, seconds, user -> login(realm, user));
@@ -158,10 +172,15 @@ public final class KeycloakLogins {
 
     // --- Realms ---------------------------------------------------------------------------------------------------
 
-    /** The stock realm (Keycloak's defaults but the theme named), the client and the users in both realms. */
+    /** The stock and bare realms (Keycloak's defaults but the theme named), the client and the users in all three. */
     private void setUp() throws Exception {
-        keycloakHttp.create("/realms", """
-                {"realm":"stock","enabled":true,"loginTheme":"keycloak.v2"}""");
+        for (String realm : List.of("stock", "bare")) {
+            keycloakHttp.create("/realms", """
+                    {"realm":"%s","enabled":true,"loginTheme":"keycloak.v2"}""".formatted(realm));
+        }
+        String settings = costlySettings(keycloakHttp.read("/realms/civis"));
+        System.out.println("Settings of civis copied to stock: " + settings);
+        keycloakHttp.update("/realms/stock", settings);
         for (String realm : REALMS) {
             keycloakHttp.create("/realms/" + realm + "/clients", """
                     {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":true,
@@ -179,6 +198,19 @@ public final class KeycloakLogins {
             login(realm, 0);
             clientCredentials(realm);
         }
+    }
+
+    /** The {@link #COSTLY_SETTINGS} of a realm representation, as a JSON object (scalars and lists of strings). */
+    static String costlySettings(String realm) {
+        List<String> members = new ArrayList<>();
+        for (String name : COSTLY_SETTINGS) {
+            Matcher value = Pattern.compile("\"" + name + "\"\\s*:\\s*(\\[[^\\]]*\\]|\"(?:[^\"\\\\]|\\\\.)*\"|[-\\w.]+)")
+                    .matcher(realm);
+            if (value.find()) {
+                members.add("\"" + name + "\":" + value.group(1));
+            }
+        }
+        return "{" + String.join(",", members) + "}";
     }
 
     // --- One operation --------------------------------------------------------------------------------------------
@@ -360,11 +392,12 @@ public final class KeycloakLogins {
         System.out.println();
         System.out.printf("%d vCPU on this machine, %d virtual users, %d rounds of %d s per realm and kind.%n",
                 Runtime.getRuntime().availableProcessors(), clients, rounds, seconds);
-        System.out.println("Ratios civis/stock: sums over all rounds (best round in brackets).");
+        System.out.println("Sums over all rounds; civis/stock: our flow, theme and extensions; stock/bare: the realm's "
+                + "settings (events, brute force, password policy).");
         System.out.println();
-        System.out.println("| | civis /s | stock /s | civis/stock | civis per KC CPU-s | stock per KC CPU-s "
-                + "| civis/stock per CPU | civis vs published | stock vs published |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| | civis /s | stock /s | bare /s | civis/stock | civis per KC CPU-s | stock per KC CPU-s "
+                + "| bare per KC CPU-s | civis/stock per CPU | stock/bare per CPU | civis vs published |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         row("password logins", logins, PUBLISHED_LOGINS_PER_VCPU);
         row("client credentials", grants, PUBLISHED_GRANTS_PER_VCPU);
         System.out.println();
@@ -379,14 +412,15 @@ public final class KeycloakLogins {
     private static void row(String kind, Map<String, List<Phase>> phases, double published) {
         Phase civis = total(phases.get("civis"));
         Phase stock = total(phases.get("stock"));
-        double bestCivis = phases.get("civis").stream().mapToDouble(Phase::perSecond).max().orElseThrow();
-        double bestStock = phases.get("stock").stream().mapToDouble(Phase::perSecond).max().orElseThrow();
-        System.out.printf("| %s | %.1f | %.1f | %.2f (%.2f) | %.1f | %.1f | %.2f | %.2f× | %.2f× |%n", kind,
-                civis.perSecond(), stock.perSecond(), civis.perSecond() / stock.perSecond(), bestCivis / bestStock,
-                civis.perKeycloakCpu(), stock.perKeycloakCpu(), civis.perKeycloakCpu() / stock.perKeycloakCpu(),
-                civis.perKeycloakCpu() / published, stock.perKeycloakCpu() / published);
-        if (civis.failed() + stock.failed() > 0) {
-            System.out.printf("  %s: %d civis and %d stock operations FAILED%n", kind, civis.failed(), stock.failed());
+        Phase bare = total(phases.get("bare"));
+        System.out.printf("| %s | %.1f | %.1f | %.1f | %.2f | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f× |%n", kind,
+                civis.perSecond(), stock.perSecond(), bare.perSecond(), civis.perSecond() / stock.perSecond(),
+                civis.perKeycloakCpu(), stock.perKeycloakCpu(), bare.perKeycloakCpu(),
+                civis.perKeycloakCpu() / stock.perKeycloakCpu(), stock.perKeycloakCpu() / bare.perKeycloakCpu(),
+                civis.perKeycloakCpu() / published);
+        if (civis.failed() + stock.failed() + bare.failed() > 0) {
+            System.out.printf("  %s: %d civis, %d stock and %d bare operations FAILED%n", kind, civis.failed(),
+                    stock.failed(), bare.failed());
         }
     }
 

@@ -88,6 +88,7 @@ class FactorProtectionIT extends BrowserTest {
         wait.until(driver -> driver.findElement(By.tagName("body")).getText()
                 .contains("Pour changer d'adresse électronique, confirmez d'abord que c'est bien vous"));
         assertThat(browser.findElements(By.id("email"))).isEmpty();
+        Accessibility.assertNoSeriousViolation(browser);
 
         // At eidas2, reached with the code mailed to the current address, the new address is asked and confirmed.
         login.start("eidas2", "&kc_action=UPDATE_EMAIL");

@@ -9,6 +9,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -79,6 +82,23 @@ class OneTimeCodeIT extends BrowserTest {
         assertThat(login.visible("civis-otp-sent").getText()).contains("SMS").contains("+33•••••••42");
         String code = Inboxes.awaitCode(() -> inboxes.textedCodes("+33600000042"), 2);
         login.submit("code", code, "civis-otp-submit");
+        assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas2");
+
+        // "Try another way", with the keyboard alone: Tab to the e-mail code and Enter.
+        login.forgetSession();
+        login.start("eidas2");
+        login.password(username, Citizens.PASSWORD);
+        login.visible("civis-otp-sent");
+        login.press("try-another-way");
+        login.visible("kc-select-credential-form");
+        Accessibility.assertNoSeriousViolation(browser);
+        WebElement byEmail = browser.findElements(By.cssSelector("#kc-select-credential-form button")).stream()
+                .filter(choice -> choice.getText().contains("Code par courriel")).findFirst().orElseThrow();
+        assertThat(byEmail.getAttribute("type")).isEqualTo("submit");
+        byEmail.sendKeys(Keys.ENTER);
+        assertThat(login.visible("civis-otp-sent").getText()).contains("o•••@civis.localhost");
+        login.submit("code", Inboxes.awaitCode(() -> inboxes.mailedCodes(username + "@civis.localhost"), 1),
+                "civis-otp-submit");
         assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas2");
     }
 

@@ -33,15 +33,14 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         String username = user(platform, "cle.acces", "webauthn-register");
         LoginFlow login = new LoginFlow(platform, browser);
 
-        login.start(null);
-        login.password(username, Citizens.PASSWORD);
-        registerKey(login, "Clé de test");
-        assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas1");
+        assertThat(passwordThenNewKey(login, username, "Clé de test").get("acr").asString()).isEqualTo("eidas1");
         assertThat(authenticator.getCredentials()).hasSize(1);
 
         login.forgetSession();
         login.start("eidas2");
         login.password(username, Citizens.PASSWORD);
+        login.visible("authenticateWebAuthnButton");
+        Accessibility.assertNoSeriousViolation(browser);
         login.press("authenticateWebAuthnButton");
         JsonNode claims = login.tokenClaims();
         assertThat(claims.get("acr").asString()).isEqualTo("eidas2");
@@ -54,9 +53,7 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         String username = user(platform, "cle.acces.seule", "webauthn-register-passwordless");
         LoginFlow login = new LoginFlow(platform, browser);
 
-        login.start(null);
-        login.password(username, Citizens.PASSWORD);
-        registerKey(login, "Téléphone de test");
+        passwordThenNewKey(login, username, "Téléphone de test");
         assertThat(authenticator.getCredentials()).singleElement()
                 .satisfies(credential -> assertThat(credential.isResidentCredential()).isTrue());
 
@@ -84,10 +81,7 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
         String username = user(platform, "cle.acces.non.verifiee", "webauthn-register-passwordless");
         LoginFlow login = new LoginFlow(platform, browser);
-        login.start(null);
-        login.password(username, Citizens.PASSWORD);
-        registerKey(login, "Clé prêtée");
-        login.tokenClaims();
+        passwordThenNewKey(login, username, "Clé prêtée");
 
         // The key is touched but checks no PIN nor fingerprint: the realm requires that check, so no login.
         authenticator.setUserVerified(false);
@@ -106,10 +100,7 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
         String username = user(platform, "agent.cle.acces", "webauthn-register-passwordless");
         LoginFlow login = new LoginFlow(platform, browser);
-        login.start(null);
-        login.password(username, Citizens.PASSWORD);
-        registerKey(login, "Clé du service");
-        login.tokenClaims();
+        passwordThenNewKey(login, username, "Clé du service");
         StaffPolicyIT.grantAgentRole(platform, username);
 
         // Staff always use two factors: a passkey that verified its user already is two.
@@ -141,14 +132,20 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         return authenticator.getCredentials().getFirst().getSignCount();
     }
 
-    /** On Keycloak's registration page: names the new key in the prompt it opens. */
-    private void registerKey(LoginFlow login, String label) {
+    /**
+     * A password login that meets the key registration (the account's required action), names the key {@code label}
+     * in the prompt Keycloak opens, and ends with a token: its claims.
+     */
+    private JsonNode passwordThenNewKey(LoginFlow login, String username, String label) throws Exception {
+        login.start(null);
+        login.password(username, Citizens.PASSWORD);
         login.visible("registerWebAuthn");
         Accessibility.assertNoSeriousViolation(browser);
         login.press("registerWebAuthn");
         Alert name = wait.until(ExpectedConditions.alertIsPresent());
         name.sendKeys(label);
         name.accept();
+        return login.tokenClaims();
     }
 
     /** A platform authenticator (like a phone's or a laptop's) that verifies its user. */
