@@ -88,12 +88,17 @@ final class LoginFlow {
         browser.findElement(By.id("kc-login")).click();
     }
 
-    /** Types {@code value} into the field with this id and presses the button with that id. */
+    /**
+     * Types {@code value} into the field with this id, presses the button with that id and waits for the page that
+     * answers: the next page may show the same field again (with an error), and reading it before it arrives would
+     * read the old one.
+     */
     void submit(String field, String value, String button) {
         WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(field)));
         input.clear();
         input.sendKeys(value);
         browser.findElement(By.id(button)).click();
+        wait.until(ExpectedConditions.stalenessOf(input));
     }
 
     /** Presses the button with this id (e.g. "send me a new code"). */
