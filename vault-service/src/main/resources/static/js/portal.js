@@ -9,12 +9,15 @@
 // - step-up (RFC 9470): when the API asks for a stronger login (acr_values), the act the
 //   person asked for (export, closing, reopening; no document, no token) joins them, and is
 //   retried once back, at most once;
+// - changes to the ways of signing in (security.js) are Keycloak's own actions (kc_action): the person leaves for
+//   Keycloak, which asks the second factor first where needed, and comes back through the same callback;
 // - every text is written with textContent (no HTML injection), and the page has no
 //   inline script or style, as required by the Content-Security-Policy.
 
 import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
 import { currentLanguage, isSupported, lookup, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './documents.js';
+import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './security.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
 const CONFIG_URL = '/portal/config';
@@ -98,6 +101,7 @@ function render() {
   $('session-actions').hidden = ui.busy || !signedIn;
   renderMe();
   renderDocuments(!ui.busy && signedIn && Boolean(me));
+  renderSecurity(!ui.busy && signedIn && Boolean(me));
 
   const status = $('status');
   const statusText = ui.status ? t(ui.status) : '';
@@ -126,9 +130,9 @@ let redirecting = false;
 
 /**
  * Leaves for Keycloak's login page. acr: the level to ask for (acr_values), when the API demanded one; resume: what
- * the person was doing, to do again once back.
+ * the person was doing, to do again once back; action: a Keycloak action to run (kc_action), e.g. CONFIGURE_TOTP.
  */
-async function login({ acr = null, resume = null } = {}) {
+async function login({ acr = null, resume = null, action = null } = {}) {
   if (redirecting) {
     return;
   }
@@ -152,7 +156,7 @@ async function login({ acr = null, resume = null } = {}) {
     const challenge = await pkceChallenge(verifier);
     sessionStorage.setItem(
       PENDING_LOGIN_KEY,
-      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume }),
+      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume, action: Boolean(action) }),
     );
     const url = new URL(cfg.authorizationEndpoint);
     const params = {
@@ -169,6 +173,9 @@ async function login({ acr = null, resume = null } = {}) {
     if (acr) {
       // Keycloak keeps the session's first factor and asks only for what the level adds.
       params.acr_values = acr;
+    }
+    if (action) {
+      params.kc_action = action;
     }
     for (const [name, value] of Object.entries(params)) {
       url.searchParams.set(name, value);
@@ -275,8 +282,11 @@ async function handleCallback(params, pending) {
   accessToken = tokens.access_token;
   idToken = tokens.id_token;
   if (await loadMe()) {
+    await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null);
     if (pending.resume) {
       resumeAction(pending.resume);
+    } else if (pending.action) {
+      $('security-title').focus();
     }
   }
 }
@@ -354,6 +364,7 @@ function forgetTokens() {
   idToken = null;
   me = null;
   resetDocuments();
+  resetSecurity();
 }
 
 function logout() {
@@ -397,6 +408,11 @@ async function start() {
     token: () => accessToken,
     signedOut: sessionExpired,
     stepUp: (acr, action) => login({ acr, resume: action }),
+  });
+  initSecurity({
+    token: () => accessToken,
+    signedOut: sessionExpired,
+    act: (action, acr) => login({ acr, action }),
   });
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));

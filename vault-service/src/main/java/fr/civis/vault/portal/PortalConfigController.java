@@ -18,16 +18,19 @@ class PortalConfigController {
     PortalConfigController(PortalProperties portal, CivisSecurityProperties security) {
         String oidc = security.issuer() + "/protocol/openid-connect";
         this.config = new PortalConfig(security.issuer().toString(), portal.clientId(),
-                portal.redirectUri().toString(), oidc + "/auth", oidc + "/token", oidc + "/logout", portal.cityName());
+                portal.redirectUri().toString(), oidc + "/auth", oidc + "/token", oidc + "/logout",
+                security.issuer() + "/account/credentials", portal.cityName());
     }
 
     @GetMapping("/portal/config")
-    @Operation(summary = "Adresses OpenID Connect et nom de la ville utilisés par la page du portail.")
+    @Operation(summary = "Adresses OpenID Connect, liste des moyens de connexion et nom de la ville utilisés par la "
+            + "page du portail.")
     PortalConfig config() {
         return config;
     }
 
+    /** {@code credentialsEndpoint}: Keycloak's account API, which lists the person's ways to sign in. */
     record PortalConfig(String issuer, String clientId, String redirectUri, String authorizationEndpoint,
-            String tokenEndpoint, String endSessionEndpoint, String cityName) {
+            String tokenEndpoint, String endSessionEndpoint, String credentialsEndpoint, String cityName) {
     }
 }

@@ -1,0 +1,151 @@
+// "Sécurité de mon compte": the person's ways to sign in, read from Keycloak's account API, and the buttons that
+// change them. Every change is done by Keycloak itself, as an application-initiated action (kc_action): the portal
+// never sees a secret, and Keycloak first asks for the existing second factor (eidas2) where one protects the change.
+// Texts are written with textContent only (no HTML injection).
+
+import { currentLanguage, lookup, t } from './i18n.js';
+
+/** The credential types the portal names; any other is shown under Keycloak's own name. */
+const KNOWN_TYPES = ['password', 'otp', 'webauthn-passwordless', 'webauthn', 'civis-sms', 'recovery-authn-codes'];
+/** What Keycloak answers in kc_action_status once back. */
+const OUTCOMES = ['success', 'cancelled', 'error'];
+
+let hooks = null;
+let endpoint = null;
+let loaded = false;
+const state = {
+  factors: [], // [{ id, type, label, created }]
+  status: null, // i18n key
+  error: null, // i18n key
+};
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * token(): the access token; signedOut(): the token was refused; act(action, acr): leave for Keycloak to run
+ * {@code action}, asking that level first when given.
+ */
+export function initSecurity(securityHooks) {
+  hooks = securityHooks;
+  for (const button of document.querySelectorAll('#security [data-kc-action]')) {
+    button.addEventListener('click', () => hooks.act(button.dataset.kcAction, button.dataset.acr || null));
+  }
+}
+
+/** Signed in: reads the person's factors. outcome: kc_action_status of the action just done, if any. */
+export async function startSecurity(credentialsEndpoint, outcome) {
+  endpoint = credentialsEndpoint;
+  state.status = OUTCOMES.includes(outcome) ? `security.outcome.${outcome}` : null;
+  state.error = null;
+  await loadFactors();
+}
+
+export function resetSecurity() {
+  loaded = false;
+  state.factors = [];
+  state.status = null;
+  state.error = null;
+}
+
+async function loadFactors() {
+  let response;
+  try {
+    response = await fetch(endpoint, {
+      headers: { Authorization: `Bearer ${hooks.token()}`, Accept: 'application/json' },
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (error) {
+    console.error('Account API unreachable', error);
+    state.error = 'security.error';
+    renderSecurity(true);
+    return;
+  }
+  if (response.status === 401) {
+    hooks.signedOut();
+    return;
+  }
+  let containers = null;
+  try {
+    containers = response.ok ? await response.json() : null;
+  } catch {
+    containers = null;
+  }
+  if (!Array.isArray(containers)) {
+    state.error = 'security.error';
+    renderSecurity(true);
+    return;
+  }
+  state.factors = containers.flatMap((container) =>
+    (Array.isArray(container?.userCredentialMetadatas) ? container.userCredentialMetadatas : [])
+      .map((metadata) => metadata?.credential)
+      .filter((credential) => credential && typeof credential.id === 'string')
+      .map((credential) => ({
+        id: credential.id,
+        type: String(container.type ?? credential.type ?? ''),
+        label: typeof credential.userLabel === 'string' ? credential.userLabel : '',
+        created: Number.isFinite(credential.createdDate) ? credential.createdDate : null,
+      })),
+  );
+  loaded = true;
+  renderSecurity(true);
+}
+
+function typeName(type) {
+  return KNOWN_TYPES.includes(type) ? t(`factor.${type}`) : (lookup(`factor.${type}`) ?? type);
+}
+
+function factorItem(factor) {
+  const item = document.createElement('li');
+  item.className = 'factor';
+  item.dataset.type = factor.type;
+  const text = document.createElement('span');
+  text.className = 'factor-text';
+  const name = document.createElement('strong');
+  name.textContent = typeName(factor.type);
+  text.append(name);
+  const details = [];
+  if (factor.label) {
+    details.push(factor.label);
+  }
+  if (factor.created) {
+    const date = new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'long' }).format(new Date(factor.created));
+    details.push(t('security.addedOn', { date }));
+  }
+  if (details.length) {
+    const small = document.createElement('span');
+    small.className = 'factor-details';
+    small.textContent = details.join(' · ');
+    text.append(small);
+  }
+  item.append(text);
+  // The password is changed, not removed: without it some people could not sign in at all.
+  if (factor.type !== 'password') {
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'button button-secondary';
+    remove.textContent = t('security.remove');
+    remove.setAttribute('aria-label', t('security.removeNamed', { name: typeName(factor.type) }));
+    remove.addEventListener('click', () => hooks.act(`delete_credential:${factor.id}`, null));
+    item.append(remove);
+  }
+  return item;
+}
+
+/** Shows the section when visible; the factors once read. */
+export function renderSecurity(visible) {
+  const section = $('security');
+  section.hidden = !visible || (!loaded && !state.error);
+  if (section.hidden) {
+    return;
+  }
+  $('factors').replaceChildren(...state.factors.map(factorItem));
+  const status = $('security-status');
+  const statusText = state.status ? t(state.status) : '';
+  if (status.textContent !== statusText) {
+    status.textContent = statusText;
+  }
+  const error = $('security-error');
+  error.textContent = state.error ? t(state.error) : '';
+  error.hidden = !state.error;
+}
