@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -18,6 +19,7 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The other factors Keycloak 26.7 brings, in Chromium: a security key registered on a WebDriver virtual authenticator
@@ -93,6 +95,47 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".kc-feedback-text")));
         assertThat(browser.getCurrentUrl()).doesNotContain("/it-callback");
         login.visible("kc-form-login");
+    }
+
+    @Test
+    void passkeyIsOneFactorWhenThePolicyDoesNotRequireVerification(Platform platform) throws Exception {
+        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
+        String username = user(platform, "cle.acces.politique", "webauthn-register-passwordless");
+        LoginFlow login = new LoginFlow(platform, browser);
+        passwordThenNewKey(login, username, "Clé de la politique");
+
+        // A city that relaxes the policy to "preferred" can no longer know that the key checked its user: the
+        // passkey is then one factor, and eidas2 asks for a second one.
+        KeycloakClient keycloak = new KeycloakClient(platform);
+        userVerification(keycloak, "preferred");
+        try {
+            login.forgetSession();
+            int signatures = signatures(authenticator);
+            login.start("eidas2");
+            // The login page's passkey (autofill, or the button where the autofill does not answer)...
+            wait.ignoring(StaleElementReferenceException.class).until(driver -> signatures(authenticator) > signatures
+                    || !driver.findElements(By.cssSelector("#kc-form-login")).isEmpty()
+                            && driver.findElement(By.id("authenticateWebAuthnButton")).isDisplayed());
+            if (signatures(authenticator) == signatures) {
+                browser.findElement(By.id("authenticateWebAuthnButton")).click();
+            }
+            // ...then a second page, without the login form, asks for a second factor.
+            wait.until(driver -> driver.findElements(By.id("kc-form-login")).isEmpty()
+                    && !driver.findElements(By.id("authenticateWebAuthnButton")).isEmpty());
+            assertThat(signatures(authenticator)).isEqualTo(signatures + 1);
+            assertThat(browser.getCurrentUrl()).startsWith(platform.settings().issuer()).doesNotContain("/it-callback");
+            login.press("authenticateWebAuthnButton");
+            assertThat(login.tokenClaims().get("acr").asString()).isEqualTo("eidas2");
+            assertThat(signatures(authenticator)).isEqualTo(signatures + 2);
+        } finally {
+            userVerification(keycloak, "required");
+        }
+    }
+
+    private static void userVerification(KeycloakClient keycloak, String requirement) throws Exception {
+        ObjectNode realm = (ObjectNode) keycloak.get("/realms/civis");
+        realm.put("webAuthnPolicyPasswordlessUserVerificationRequirement", requirement);
+        keycloak.put("/realms/civis", realm);
     }
 
     @Test
