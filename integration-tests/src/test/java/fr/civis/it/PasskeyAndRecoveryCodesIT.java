@@ -51,11 +51,8 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
 
     @Test
     void passkeyLogsInWithoutPasswordAndCountsAsTwoFactors(Platform platform) throws Exception {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
-        String username = user(platform, "cle.acces.seule", "webauthn-register-passwordless");
-        LoginFlow login = new LoginFlow(platform, browser);
-
-        passwordThenNewKey(login, username, "Téléphone de test");
+        String username = "cle.acces.seule";
+        LoginFlow login = passkeyHolder(platform, username, "Téléphone de test");
         assertThat(authenticator.getCredentials()).singleElement()
                 .satisfies(credential -> assertThat(credential.isResidentCredential()).isTrue());
 
@@ -80,10 +77,8 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
 
     @Test
     void passkeyThatDoesNotVerifyItsUserLogsNobodyIn(Platform platform) throws Exception {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
-        String username = user(platform, "cle.acces.non.verifiee", "webauthn-register-passwordless");
-        LoginFlow login = new LoginFlow(platform, browser);
-        passwordThenNewKey(login, username, "Clé prêtée");
+        String username = "cle.acces.non.verifiee";
+        LoginFlow login = passkeyHolder(platform, username, "Clé prêtée");
 
         // The key is touched but checks no PIN nor fingerprint: the realm requires that check, so no login.
         authenticator.setUserVerified(false);
@@ -99,10 +94,8 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
 
     @Test
     void passkeyIsOneFactorWhenThePolicyDoesNotRequireVerification(Platform platform) throws Exception {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
-        String username = user(platform, "cle.acces.politique", "webauthn-register-passwordless");
-        LoginFlow login = new LoginFlow(platform, browser);
-        passwordThenNewKey(login, username, "Clé de la politique");
+        String username = "cle.acces.politique";
+        LoginFlow login = passkeyHolder(platform, username, "Clé de la politique");
 
         // A city that relaxes the policy to "preferred" can no longer know that the key checked its user: the
         // passkey is then one factor, and eidas2 asks for a second one.
@@ -140,10 +133,8 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
 
     @Test
     void agentWithPasskeyIsNotAskedForAnotherFactor(Platform platform) throws Exception {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
-        String username = user(platform, "agent.cle.acces", "webauthn-register-passwordless");
-        LoginFlow login = new LoginFlow(platform, browser);
-        passwordThenNewKey(login, username, "Clé du service");
+        String username = "agent.cle.acces";
+        LoginFlow login = passkeyHolder(platform, username, "Clé du service");
         StaffPolicyIT.grantAgentRole(platform, username);
 
         // Staff always use two factors: a passkey that verified its user already is two.
@@ -173,6 +164,18 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
     /** How many assertions the authenticator's one credential has signed. */
     private static int signatures(VirtualAuthenticator authenticator) {
         return authenticator.getCredentials().getFirst().getSignCount();
+    }
+
+    /** This test's authenticator, once {@link #passkeyHolder} added it to the browser. */
+    private VirtualAuthenticator authenticator;
+
+    /** A new account that registers a passkey on this browser's platform authenticator at its first login. */
+    private LoginFlow passkeyHolder(Platform platform, String username, String label) throws Exception {
+        authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
+        user(platform, username, "webauthn-register-passwordless");
+        LoginFlow login = new LoginFlow(platform, browser);
+        passwordThenNewKey(login, username, label);
+        return login;
     }
 
     /**
