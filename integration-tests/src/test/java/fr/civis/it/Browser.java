@@ -19,11 +19,7 @@ final class Browser {
     private Browser() {
     }
 
-    static ChromeDriver start() {
-        return start(null);
-    }
-
-    /** With {@code downloads} set, files the page downloads land there without asking. */
+    /** Files the page downloads land in {@code downloads} without asking. */
     static ChromeDriver start(Path downloads) {
         Path chromium = Path.of(System.getProperty("civis.chromium", "/usr/bin/chromium"));
         Path driver = Path.of(System.getProperty("civis.chromedriver", "/usr/bin/chromedriver"));
@@ -36,9 +32,9 @@ final class Browser {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--disable-sync", "--accept-lang=fr-FR,fr", "--window-size=1280,900");
-        options.setExperimentalOption("prefs", downloads == null ? Map.of("intl.accept_languages", "fr-FR,fr")
-                : Map.of("intl.accept_languages", "fr-FR,fr", "download.default_directory", downloads.toString(),
-                        "download.prompt_for_download", false, "safebrowsing.enabled", false));
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "fr-FR,fr",
+                "download.default_directory", downloads.toString(), "download.prompt_for_download", false,
+                "safebrowsing.enabled", false));
         options.setExperimentalOption("excludeSwitches", List.of("enable-automation"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver.toFile())

@@ -4,42 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import fr.civis.launcher.Platform;
 
 /** A citizen adds a document with a progress bar, finds it in the list, downloads it intact and deletes it. */
 @ExtendWith(PlatformExtension.class)
-class DocumentsBrowserIT {
-
-    @TempDir
-    Path downloads;
+class DocumentsBrowserIT extends BrowserTest {
 
     @TempDir
     Path files;
-
-    private ChromeDriver browser;
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @Test
     void uploadListDownloadDelete(Platform platform) throws Exception {
@@ -47,14 +31,7 @@ class DocumentsBrowserIT {
         byte[] content = VaultApi.pdf(3 * 1024 * 1024);
         Path file = Files.write(files.resolve("quittance-loyer.pdf"), content);
 
-        browser = Browser.start(downloads);
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get(platform.settings().portalUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(username);
-        browser.findElement(By.id("password")).sendKeys(Citizens.PASSWORD);
-        browser.findElement(By.id("kc-login")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+        signInToPortal(platform, username);
 
         browser.findElement(By.id("upload-file")).sendKeys(file.toString());
         new Select(browser.findElement(By.id("upload-type"))).selectByValue("justificatif-domicile");

@@ -99,7 +99,7 @@ class FranceConnectLoginIT extends BrowserTest {
         assertThat(links.get(0).get("userName").asString()).isEqualTo(links.get(0).get("userId").asString());
 
         browser.quit();
-        browser = Browser.start();
+        browser = Browser.start(downloads);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         assertThat(logInThroughPortal(platform, "angela.dubois")).isEqualTo(sub);
         assertThat(admin.get("/realms/civis/users?email=angela.dubois@fc-simulateur.localhost&exact=true")).hasSize(1);

@@ -22,11 +22,7 @@ class PortalSecurityIT extends BrowserTest {
     @Test
     void citizenAddsThenRemovesAnAuthenticatorAppFromThePortal(Platform platform) throws Exception {
         String username = new Citizens(platform).create("securite.portail");
-        browser.get(platform.settings().portalUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(username);
-        browser.findElement(By.id("password")).sendKeys(Citizens.PASSWORD);
-        browser.findElement(By.id("kc-login")).click();
+        signInToPortal(platform, username);
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("security")));
         assertThat(factorTypes()).containsExactly("password");

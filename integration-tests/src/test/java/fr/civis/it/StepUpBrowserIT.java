@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +12,10 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import fr.civis.launcher.Platform;
 
@@ -30,20 +25,8 @@ import fr.civis.launcher.Platform;
  * without asking again.
  */
 @ExtendWith(PlatformExtension.class)
-class StepUpBrowserIT {
+class StepUpBrowserIT extends BrowserTest {
 
-    @TempDir
-    Path downloads;
-
-    private ChromeDriver browser;
-    private WebDriverWait wait;
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     @Test
     void exportAtEidas1StepsUpWithTheAuthenticatorAppAndDownloads(Platform platform) throws Exception {
@@ -52,7 +35,7 @@ class StepUpBrowserIT {
         assertThat(new VaultApi(platform.settings().portalUrl(), app.accessToken(null))
                 .upload(content, "quittance.pdf").statusCode()).isEqualTo(201);
 
-        signInWithPassword(platform, "stepup.browser.export");
+        signInToPortal(platform, "stepup.browser.export");
         assertThat(browser.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas1");
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("export-button"))).click();
@@ -74,7 +57,7 @@ class StepUpBrowserIT {
         assertThat(new VaultApi(platform.settings().portalUrl(), app.accessToken(null))
                 .upload(VaultApi.pdf(10_000), "releve.pdf").statusCode()).isEqualTo(201);
 
-        signInWithPassword(platform, "stepup.browser.close");
+        signInToPortal(platform, "stepup.browser.close");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("close-safe-button"))).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-close-safe"))).click();
         enterCode(platform, app.totp());
@@ -84,17 +67,6 @@ class StepUpBrowserIT {
         assertThat(browser.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas2");
         assertThat(browser.findElement(By.id("close-safe-dialog")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("close-safe-button")).isDisplayed()).isFalse();
-    }
-
-    private void signInWithPassword(Platform platform, String username) {
-        browser = Browser.start(downloads);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get(platform.settings().portalUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username"))).sendKeys(username);
-        browser.findElement(By.id("password")).sendKeys(Citizens.PASSWORD);
-        browser.findElement(By.id("kc-login")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
     }
 
     /** Keycloak's page for the second factor: the session knows the password, only the code is asked. */
