@@ -13,6 +13,8 @@ const OUTCOMES = ['success', 'cancelled', 'error'];
 let hooks = null;
 let endpoint = null;
 let loaded = false;
+/** What the list shows now (factors and language): rebuilt only when that changes, so focus stays put. */
+let renderedList = null;
 const state = {
   factors: [], // [{ id, type, label, created }]
   status: null, // i18n key
@@ -42,6 +44,7 @@ export async function startSecurity(credentialsEndpoint, outcome) {
 
 export function resetSecurity() {
   loaded = false;
+  renderedList = null;
   state.factors = [];
   state.status = null;
   state.error = null;
@@ -139,7 +142,11 @@ export function renderSecurity(visible) {
   if (section.hidden) {
     return;
   }
-  $('factors').replaceChildren(...state.factors.map(factorItem));
+  const list = JSON.stringify([currentLanguage(), state.factors]);
+  if (list !== renderedList) {
+    renderedList = list;
+    $('factors').replaceChildren(...state.factors.map(factorItem));
+  }
   const status = $('security-status');
   const statusText = state.status ? t(state.status) : '';
   if (status.textContent !== statusText) {

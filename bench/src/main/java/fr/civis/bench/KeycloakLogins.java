@@ -201,7 +201,7 @@ public final class KeycloakLogins {
     }
 
     /** The {@link #COSTLY_SETTINGS} of a realm representation, as a JSON object (scalars and lists of strings). */
-    static String costlySettings(String realm) {
+    private static String costlySettings(String realm) {
         List<String> members = new ArrayList<>();
         for (String name : COSTLY_SETTINGS) {
             Matcher value = Pattern.compile("\"" + name + "\"\\s*:\\s*(\\[[^\\]]*\\]|\"(?:[^\"\\\\]|\\\\.)*\"|[-\\w.]+)")

@@ -31,12 +31,12 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
 
     @Test
     void passkeyIsRegisteredThenGivesEidas2(Platform platform) throws Exception {
-        VirtualAuthenticator authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
+        VirtualAuthenticator securityKey = browser.addVirtualAuthenticator(platformAuthenticator());
         String username = user(platform, "cle.acces", "webauthn-register");
         LoginFlow login = new LoginFlow(platform, browser);
 
         assertThat(passwordThenNewKey(login, username, "Clé de test").get("acr").asString()).isEqualTo("eidas1");
-        assertThat(authenticator.getCredentials()).hasSize(1);
+        assertThat(securityKey.getCredentials()).hasSize(1);
 
         login.forgetSession();
         login.start("eidas2");

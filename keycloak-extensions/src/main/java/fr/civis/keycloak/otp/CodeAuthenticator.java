@@ -157,6 +157,12 @@ abstract class CodeAuthenticator implements Authenticator {
         return binding(context.getRealm(), context.getUser(), context.getAuthenticationSession());
     }
 
+    /** Configured for whoever has somewhere to receive the code. */
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return destination(user).isPresent();
+    }
+
     @Override
     public boolean requiresUser() {
         return true;

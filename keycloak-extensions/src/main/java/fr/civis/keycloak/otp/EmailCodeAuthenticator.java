@@ -40,8 +40,7 @@ final class EmailCodeAuthenticator extends CodeAuthenticator {
     @Override
     boolean deliver(AuthenticationFlowContext context, String email, String code, CodeSettings settings) {
         UserModel user = context.getUser();
-        String realmName = context.getRealm().getDisplayName() != null ? context.getRealm().getDisplayName()
-                : context.getRealm().getName();
+        String realmName = LoginMessages.cityName(context.getRealm());
         try {
             session.getProvider(EmailSenderProvider.class).send(context.getRealm().getSmtpConfig(), email,
                     LoginMessages.format(session, user, "civisOtpEmailSubject", realmName),
@@ -54,11 +53,6 @@ final class EmailCodeAuthenticator extends CodeAuthenticator {
                     e.getClass().getSimpleName());
             return false;
         }
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return destination(user).isPresent();
     }
 
     /** Nothing to set up: the address is verified when the account is created or changed. */

@@ -32,16 +32,11 @@ final class FactorChanges {
     static boolean allowed(RequiredActionContext context) {
         boolean hasSecondFactor = context.getUser().credentialManager().getStoredCredentialsStream()
                 .anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()));
-        return !hasSecondFactor || atEidas2(context) || refused(context, "civisFactorNeedsEidas2");
-    }
-
-    /**
-     * The e-mail address receives the password-reset link and the e-mail codes: changing it always takes eidas2, which
-     * anyone with a verified address can reach (the e-mail code to the current address). If not, the refusal page
-     * (message {@code messageKey}) is already the context's challenge.
-     */
-    static boolean allowedOnlyAtEidas2(RequiredActionContext context, String messageKey) {
-        return atEidas2(context) || refused(context, messageKey);
+        if (!hasSecondFactor || atEidas2(context)) {
+            return true;
+        }
+        refuse(context, "civisFactorNeedsEidas2");
+        return false;
     }
 
     static boolean atEidas2(RequiredActionContext context) {
@@ -49,9 +44,9 @@ final class FactorChanges {
                 .getLevelOfAuthenticationFromCurrentAuthentication() >= EIDAS2;
     }
 
-    private static boolean refused(RequiredActionContext context, String messageKey) {
+    /** Answers with the refusal page (message {@code messageKey}) and records the refusal. */
+    static void refuse(RequiredActionContext context, String messageKey) {
         context.getEvent().user(context.getUser()).error(Errors.NOT_ALLOWED);
         context.challenge(context.form().setError(messageKey).createErrorPage(Response.Status.FORBIDDEN));
-        return false;
     }
 }

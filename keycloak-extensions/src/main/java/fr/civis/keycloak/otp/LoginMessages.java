@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Properties;
 
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.theme.Theme;
 
@@ -27,6 +28,11 @@ final class LoginMessages {
         } catch (IOException e) {
             throw new IllegalStateException("Login theme messages unreadable", e);
         }
+    }
+
+    /** The name the city gives the realm (its display name), else the realm's own name. */
+    static String cityName(RealmModel realm) {
+        return realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName();
     }
 
     /** Whole minutes for "valid N minutes", never 0. */

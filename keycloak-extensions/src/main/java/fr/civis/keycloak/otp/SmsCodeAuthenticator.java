@@ -47,7 +47,7 @@ final class SmsCodeAuthenticator extends CodeAuthenticator implements Credential
     /** Shared with the phone enrolment, which sends its verification code the same way. */
     static boolean send(KeycloakSession session, RealmModel realm, UserModel user, String phoneNumber, String code,
             CodeSettings settings) {
-        String realmName = realm.getDisplayName() != null ? realm.getDisplayName() : realm.getName();
+        String realmName = LoginMessages.cityName(realm);
         try {
             session.getProvider(SmsSender.class).send(realm, phoneNumber,
                     LoginMessages.format(session, user, "civisOtpSmsText", code, LoginMessages.minutes(settings),
@@ -62,11 +62,6 @@ final class SmsCodeAuthenticator extends CodeAuthenticator implements Credential
     @Override
     public SmsCredentialProvider getCredentialProvider(KeycloakSession session) {
         return (SmsCredentialProvider) session.getProvider(CredentialProvider.class, SmsCredentialProvider.TYPE);
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return destination(user).isPresent();
     }
 
     @Override

@@ -21,6 +21,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public final class StepUpEmailChange extends UpdateEmail implements CredentialAction {
 
+    private static final String REFUSAL = "civisEmailChangeNeedsEidas2";
+
     @Override
     public RequiredActionProvider create(KeycloakSession session) {
         return this;
@@ -33,17 +35,21 @@ public final class StepUpEmailChange extends UpdateEmail implements CredentialAc
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
-        if (!initiatedByApplication(context) && !FactorChanges.atEidas2(context)) {
-            context.success();
-        } else if (FactorChanges.allowedOnlyAtEidas2(context, "civisEmailChangeNeedsEidas2")) {
+        if (FactorChanges.atEidas2(context)) {
             super.requiredActionChallenge(context);
+        } else if (initiatedByApplication(context)) {
+            FactorChanges.refuse(context, REFUSAL);
+        } else {
+            context.success();
         }
     }
 
     @Override
     public void processAction(RequiredActionContext context) {
-        if (FactorChanges.allowedOnlyAtEidas2(context, "civisEmailChangeNeedsEidas2")) {
+        if (FactorChanges.atEidas2(context)) {
             super.processAction(context);
+        } else {
+            FactorChanges.refuse(context, REFUSAL);
         }
     }
 
