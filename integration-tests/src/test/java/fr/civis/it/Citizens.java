@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import fr.civis.launcher.Platform;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Citizens of the test realm and their access tokens, obtained from the real Keycloak through a test-only client
@@ -67,6 +68,20 @@ final class Citizens {
         return token;
     }
 
+    /**
+     * An access token for a new member of staff holding {@code role} (agent, dpo, admin): staff never get one for the
+     * password alone, so this logs in through the portal's login, choosing and enrolling an authenticator app.
+     */
+    String staffToken(String username, String role) throws Exception {
+        create(username);
+        String id = keycloak.get("/realms/civis/users?exact=true&username=" + username).get(0).get("id").asString();
+        JsonNode granted = keycloak.get("/realms/civis/roles/" + role);
+        keycloak.send("POST", "/realms/civis/users/" + id + "/role-mappings/realm",
+                List.of(Map.of("id", granted.get("id").asString(), "name", role)));
+        return new HttpLogin(platform, username, PASSWORD).accessToken(null);
+    }
+
+    /** A token for the password alone, through the tests' direct-grant client: only for accounts without a second factor. */
     String token(String username) throws Exception {
         return token("civis", CLIENT, username);
     }

@@ -32,7 +32,8 @@ class CityClosureIT {
         String token = citizens.eidas2Token(username);
         String subject = HttpLogin.claims(token).get("sub").asString();
         VaultApi citizen = new VaultApi(platform.settings().portalUrl(), token);
-        VaultApi admin = new VaultApi(platform.settings().portalUrl(), citizens.token("admin.civis"));
+        String adminToken = citizens.staffToken("cityclosure.admin", "admin");
+        VaultApi admin = new VaultApi(platform.settings().portalUrl(), adminToken);
         assertThat(citizen.upload(VaultApi.pdf(5_000), "impots.pdf").statusCode()).isEqualTo(201);
 
         // Only an administrator decides; an unknown safe is said so.
@@ -60,7 +61,7 @@ class CityClosureIT {
         assertThat(VaultApi.json(citizen.post("/api/v1/me/safe/reopen")).get("status").asString()).isEqualTo("NOTICE");
         HttpResponse<String> cancelled = HTTP.send(HttpRequest.newBuilder(URI.create(platform.settings().portalUrl()
                         + "/api/v1/admin/safes/" + subject + "/closure"))
-                .header("Authorization", "Bearer " + citizens.token("admin.civis")).DELETE().build(),
+                .header("Authorization", "Bearer " + adminToken).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(VaultApi.json(cancelled).get("status").asString()).isEqualTo("OPEN");
     }

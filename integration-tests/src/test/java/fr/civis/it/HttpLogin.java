@@ -113,6 +113,9 @@ final class HttpLogin {
                 totp = Totp.fromFormSecret(values.get("totpSecret"));
                 values.put("totp", totp.freshCode());
                 values.put("userLabel", "Application de test");
+            } else if (inputs.containsKey("factor")) {
+                // A member of staff without a second factor chooses one: the authenticator app, which this login enrols.
+                values.put("factor", "app");
             } else if (inputs.containsKey("otp")) {
                 if (totp == null) {
                     throw new AssertionError("Keycloak asks " + username + " for a TOTP code, but none is enrolled here");
