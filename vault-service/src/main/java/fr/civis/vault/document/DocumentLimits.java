@@ -1,6 +1,7 @@
 package fr.civis.vault.document;
 
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 
 import org.springframework.http.HttpStatus;
 
@@ -18,6 +19,9 @@ import fr.civis.common.problem.ProblemException;
  * @param verifyBeforeSending documents up to this size are fully opened and checked before the first byte is
  *                            sent, so a damaged one yields a clean error; larger ones stream and a damaged one
  *                            breaks the transfer
+ * @param maxImagePixels      most pixels (width × height) an image's header may declare (422 beyond): far above a
+ *                            phone's photo (12 to 48 megapixels), far below what makes a decoder use gigabytes
+ *                            (ADR 0012)
  */
 @Validated
 @ConfigurationProperties("civis.documents")
@@ -25,7 +29,8 @@ public record DocumentLimits(
         @NotNull @DefaultValue("20MB") DataSize maxDocumentSize,
         @NotNull @DefaultValue("500MB") DataSize quota,
         @DefaultValue("200") int maxDocuments,
-        @NotNull @DefaultValue("4MB") DataSize verifyBeforeSending) {
+        @NotNull @DefaultValue("4MB") DataSize verifyBeforeSending,
+        @Positive @DefaultValue("50000000") long maxImagePixels) {
 
     /** 413, naming the limit in force. */
     ProblemException tooLarge() {

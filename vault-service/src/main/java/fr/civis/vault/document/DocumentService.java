@@ -131,8 +131,13 @@ public class DocumentService {
         }
     }
 
+    /**
+     * Each piece of content goes to the image inspector before the scanner: a picture whose header declares too many
+     * pixels, or that hides compressed text, is refused before clamd holds it whole, so clamd never decodes it.
+     */
     private StagedContent seal(Owner owner, String filename, String contentType, InputStream in, VirusScanner.Scan scan,
             long remainingQuota) throws IOException {
+        ImageInspector image = ImageInspector.of(contentType, limits.maxImagePixels());
 
         UUID id = UUID.randomUUID();
         DocumentRef ref = new DocumentRef(owner, id);
@@ -164,10 +169,12 @@ public class DocumentService {
                 if (size > remainingQuota) {
                     throw limits.quotaExceeded();
                 }
+                image.accept(buffer, 0, read);
                 sha256.update(buffer, 0, read);
                 scan.write(buffer, 0, read);
                 sealing.write(buffer, 0, read);
             }
+            image.finish();
             refuseIfInfected(scan.finish());
             // Closing writes the last segment, then the end of the pipe: only now can S3 complete the object.
             sealing.close();
