@@ -21,6 +21,11 @@ abstract class ImageInspector {
 
     /** For types that are not images (PDF): accepts everything. */
     private static final ImageInspector NONE = new ImageInspector(0) {
+        {
+            // Nothing to read: every byte goes by.
+            stop();
+        }
+
         @Override
         void onBytes(byte[] bytes) {
         }
