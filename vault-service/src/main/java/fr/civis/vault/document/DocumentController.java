@@ -66,7 +66,9 @@ class DocumentController {
             description = "Le type est reconnu d'après le contenu (PDF, JPEG, PNG, WebP, HEIC). Un en-tête "
                     + "Idempotency-Key rejoué renvoie le même document. Erreurs : 413 document-too-large, "
                     + "415 unsupported-document-type, 409 quota-exceeded, 400 document-empty / invalid-request / invalid-filename "
-                    + "/ invalid-title, 503 storage-unavailable.")
+                    + "/ invalid-title, 422 document-infected / image-too-many-pixels (au-delà de "
+                    + "civis.documents.max-image-pixels, 50 mégapixels par défaut) / image-compressed-text (PNG avec "
+                    + "zTXt ou iTXt compressé) / image-unreadable, 503 storage-unavailable.")
     ResponseEntity<Document> upload(@AuthenticationPrincipal Jwt token, HttpServletRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
         Owner owner = new Owner(token.getSubject());
