@@ -13,7 +13,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 /** {@value #ID}: the direct-grant step that refuses accounts which have or must have a second factor. */
 public final class PasswordOnlyAuthenticatorFactory implements AuthenticatorFactory {
 
-    public static final String ID = "civis-password-only-without-second-factor";
+    public static final String ID = "civis-no-second-factor";
 
     private final PasswordOnlyAuthenticator authenticator = new PasswordOnlyAuthenticator();
 
