@@ -65,7 +65,7 @@ class ConsentService {
         } catch (DateTimeParseException e) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
-        if (duration.isNegative() || duration.isZero() || duration.compareTo(purpose.maxDuration()) > 0) {
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(purpose.longest()) > 0) {
             throw refuse(denial, HttpStatus.UNPROCESSABLE_CONTENT, "consent-duration-too-long");
         }
         Instant grantedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);

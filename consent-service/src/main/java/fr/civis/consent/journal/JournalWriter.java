@@ -46,8 +46,9 @@ public final class JournalWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
     private static final String INSERT = "INSERT INTO journal_entry (seq, recorded_at, kind, actor, subject, recipient, "
-            + "consent_id, document_id, purpose, reason, digest, prev_hash, hash) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "consent_id, document_id, purpose, reason, digest, prev_hash, hash) VALUES ";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int COLUMNS = 13;
 
     private record Pending(JournalEntry.Event event, CompletableFuture<JournalEntry> done) {
     }
@@ -130,7 +131,10 @@ public final class JournalWriter implements AutoCloseable {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT set_config('synchronous_commit', 'on', true), pg_advisory_xact_lock(?)")) {
+                    // Durable whatever the server's default (embedded PostgreSQL turns synchronous_commit off): an
+                    // access is answered only once its entry would survive a crash of the database.
                     lock.setLong(1, APPEND_LOCK);
                     lock.execute();
                 }
@@ -145,17 +149,19 @@ public final class JournalWriter implements AutoCloseable {
                     }
                 }
                 Instant now = Canonical.truncate(clock.instant());
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (Pending pending : batch) {
+                // One multi-row INSERT: one round trip and one statement for the whole group.
+                String sql = INSERT + String.join(", ", java.util.Collections.nCopies(batch.size(), ROW));
+                try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < batch.size(); i++) {
                         seq++;
-                        byte[] hash = Canonical.hash(seq, now, pending.event(), prev);
-                        JournalEntry entry = new JournalEntry(seq, now, pending.event(), prev, hash);
-                        bind(insert, entry);
-                        insert.addBatch();
+                        JournalEntry.Event event = batch.get(i).event();
+                        byte[] hash = Canonical.hash(seq, now, event, prev);
+                        JournalEntry entry = new JournalEntry(seq, now, event, prev, hash);
+                        bind(insert, i * COLUMNS, entry);
                         entries.add(entry);
                         prev = hash;
                     }
-                    insert.executeBatch();
+                    insert.executeUpdate();
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -175,21 +181,21 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
-    static void bind(PreparedStatement insert, JournalEntry entry) throws SQLException {
+    static void bind(PreparedStatement insert, int offset, JournalEntry entry) throws SQLException {
         JournalEntry.Event event = entry.event();
-        insert.setLong(1, entry.seq());
-        insert.setObject(2, OffsetDateTime.ofInstant(entry.recordedAt(), ZoneOffset.UTC));
-        insert.setString(3, event.kind());
-        insert.setString(4, event.actor());
-        insert.setString(5, event.subject());
-        insert.setString(6, event.recipient());
-        setUuid(insert, 7, event.consentId());
-        setUuid(insert, 8, event.documentId());
-        insert.setString(9, event.purpose());
-        insert.setString(10, event.reason());
-        insert.setString(11, event.digest());
-        insert.setBytes(12, entry.prevHash());
-        insert.setBytes(13, entry.hash());
+        insert.setLong(offset + 1, entry.seq());
+        insert.setObject(offset + 2, OffsetDateTime.ofInstant(entry.recordedAt(), ZoneOffset.UTC));
+        insert.setString(offset + 3, event.kind());
+        insert.setString(offset + 4, event.actor());
+        insert.setString(offset + 5, event.subject());
+        insert.setString(offset + 6, event.recipient());
+        setUuid(insert, offset + 7, event.consentId());
+        setUuid(insert, offset + 8, event.documentId());
+        insert.setString(offset + 9, event.purpose());
+        insert.setString(offset + 10, event.reason());
+        insert.setString(offset + 11, event.digest());
+        insert.setBytes(offset + 12, entry.prevHash());
+        insert.setBytes(offset + 13, entry.hash());
     }
 
     private static void setUuid(PreparedStatement statement, int index, UUID value) throws SQLException {

@@ -32,15 +32,21 @@ public record Recipient(String clientId, String displayName, String kind, String
     /**
      * A purpose the recipient declares.
      *
-     * @param maxDuration the longest a consent for it may last
+     * @param maxDuration the longest a consent for it may last, ISO 8601 as the registry writes it ({@code P90D})
      */
     public record Purpose(String code, String label, String legalBasis, List<String> documentTypes,
-            Duration maxDuration) {
+            String maxDuration) {
 
         public static final List<String> LEGAL_BASES = List.of("consent", "legal-obligation", "public-task");
 
         public Purpose {
             documentTypes = List.copyOf(documentTypes);
+            Duration.parse(maxDuration); // refuses what is not an ISO 8601 duration
+        }
+
+        /** {@link #maxDuration} as a duration. */
+        public Duration longest() {
+            return Duration.parse(maxDuration);
         }
     }
 }

@@ -157,9 +157,9 @@ public class RecipientRegistry {
             if (types.isEmpty()) {
                 throw new IllegalArgumentException("purpose " + code + " allows no document type");
             }
-            Duration maxDuration;
+            String maxDuration = purpose.path("maxDuration").asString("P90D");
             try {
-                maxDuration = Duration.parse(purpose.path("maxDuration").asString("P90D"));
+                Duration.parse(maxDuration);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("maxDuration of " + code + " is not an ISO 8601 duration in days");
             }

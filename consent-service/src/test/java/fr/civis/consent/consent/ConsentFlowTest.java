@@ -10,7 +10,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,11 +78,11 @@ class ConsentFlowTest {
     void recipients() {
         Recipient mairie = new Recipient("mairie-demo", "Mairie de Civis — Petite enfance", "municipal",
                 "dpo@mairie.example", true, List.of(new Recipient.Purpose("inscription-creche",
-                        "Inscription à la crèche", "public-task", List.of("justificatif-domicile"), Duration.ofDays(90))),
+                        "Inscription à la crèche", "public-task", List.of("justificatif-domicile"), "P90D")),
                 List.of("http://localhost:8090/callback"), SECTOR);
         Recipient eau = new Recipient("partenaire-eau", "Compagnie des eaux", "partner", null, false,
                 List.of(new Recipient.Purpose("abonnement-eau", "Abonnement", "consent",
-                        List.of("justificatif-domicile"), Duration.ofDays(30))), List.of(), null);
+                        List.of("justificatif-domicile"), "P30D")), List.of(), null);
         when(registry.find(any())).thenReturn(Optional.empty());
         when(registry.find("mairie-demo")).thenReturn(Optional.of(mairie));
         when(registry.find("partenaire-eau")).thenReturn(Optional.of(eau));
@@ -263,6 +262,7 @@ class ConsentFlowTest {
         mvc.perform(get("/api/v1/me/consents")).andExpect(status().isUnauthorized());
         mvc.perform(get("/api/v1/recipients").with(citizen(CITIZEN))).andExpect(status().isOk())
                 .andExpect(jsonPath("$[0].clientId").value("mairie-demo"))
+                .andExpect(jsonPath("$[0].purposes[0].maxDuration").value("P90D"))
                 .andExpect(jsonPath("$[0].pairwiseSubject").doesNotExist());
         mvc.perform(get("/api/v1/recipients").with(recipientService())).andExpect(status().isForbidden());
         // Anyone may read the public keys.
