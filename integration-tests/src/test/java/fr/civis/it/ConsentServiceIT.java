@@ -62,7 +62,7 @@ class ConsentServiceIT {
                 "attributes", Map.of("civis.recipient", registryEntry),
                 "protocolMappers", List.of(Map.of("name", "pairwise subject", "protocol", "openid-connect",
                         "protocolMapper", "oidc-sha256-pairwise-sub-mapper",
-                        "config", Map.of("sectorIdentifierUri", "", "pairwiseSubAlgorithmSalt", "")))));
+                        "config", Map.of("sectorIdentifierUri", "", "pairwiseSubAlgorithmSalt", "it-salt-5b1f")))));
         // The vault's service token must name consent-service as audience (docs/release-api.md).
         String vaultId = keycloak.get("/realms/civis/clients?clientId=civis-vault").get(0).get("id").asString();
         keycloak.ensure("/realms/civis/clients/" + vaultId + "/protocol-mappers/models", Map.of(

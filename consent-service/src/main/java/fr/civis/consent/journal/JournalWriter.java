@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,8 @@ public final class JournalWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
     private static final String INSERT = "INSERT INTO journal_entry (seq, recorded_at, kind, actor, subject, recipient, "
             + "consent_id, document_id, purpose, reason, digest, prev_hash, hash) VALUES ";
+    private static final String LOCK_THEN_HEAD = "SELECT set_config('synchronous_commit', 'on', true), "
+            + "pg_advisory_xact_lock(" + APPEND_LOCK + "); SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1";
     private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final int COLUMNS = 13;
 
@@ -131,21 +134,22 @@ public final class JournalWriter implements AutoCloseable {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = connection.prepareStatement(
-                        "SELECT set_config('synchronous_commit', 'on', true), pg_advisory_xact_lock(?)")) {
-                    // Durable whatever the server's default (embedded PostgreSQL turns synchronous_commit off): an
-                    // access is answered only once its entry would survive a crash of the database.
-                    lock.setLong(1, APPEND_LOCK);
-                    lock.execute();
-                }
                 long seq = 0;
                 byte[] prev = Canonical.GENESIS;
-                try (PreparedStatement head = connection.prepareStatement(
-                        "SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1");
-                     ResultSet row = head.executeQuery()) {
-                    if (row.next()) {
-                        seq = row.getLong(1);
-                        prev = row.getBytes(2);
+                // One round trip, two statements: take the lock, then read the head. Under READ COMMITTED each
+                // statement sees what was committed when it starts, so the head is read once the lock is held.
+                // Durable whatever the server's default (embedded PostgreSQL turns synchronous_commit off): an access
+                // is answered only once its entry would survive a crash of the database.
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(LOCK_THEN_HEAD);
+                    if (!statement.getMoreResults()) {
+                        throw new SQLException("the journal head query returned no result");
+                    }
+                    try (ResultSet row = statement.getResultSet()) {
+                        if (row.next()) {
+                            seq = row.getLong(1);
+                            prev = row.getBytes(2);
+                        }
                     }
                 }
                 Instant now = Canonical.truncate(clock.instant());
