@@ -36,6 +36,13 @@ public final class Platform implements AutoCloseable {
     /** The databases and the roles that own them, one per component. */
     public static final List<String> DATABASES = List.of("keycloak", "consent", "vault");
 
+    /**
+     * Databases whose service connects as a runtime role ({@code <database>_app}) with only the rights its migrations
+     * grant it, while the owner role runs the migrations: consent-service, whose journal the service itself must not
+     * be able to rewrite.
+     */
+    public static final List<String> RUNTIME_ROLES = List.of("consent");
+
     private static final Duration KEYCLOAK_START = Duration.ofMinutes(5);
     private static final Duration SERVICE_START = Duration.ofMinutes(2);
 
@@ -63,7 +70,14 @@ public final class Platform implements AutoCloseable {
             boolean scanning = platform.startVirusScanner();
             platform.startKeycloak();
             platform.startService("consent-service", "consent", settings.ports().consent(),
-                    settings.ports().consentManagement(), Map.of());
+                    settings.ports().consentManagement(), Map.of(
+                            "SPRING_DATASOURCE_USERNAME", runtimeRole("consent"),
+                            "SPRING_DATASOURCE_PASSWORD", platform.secrets.runtimeRolePassword("consent"),
+                            "SPRING_FLYWAY_USER", "consent",
+                            "SPRING_FLYWAY_PASSWORD", platform.secrets.databasePassword("consent"),
+                            "SPRING_FLYWAY_PLACEHOLDERS_RUNTIMEROLE", runtimeRole("consent"),
+                            "CIVIS_RECIPIENTS_CLIENT_SECRET", platform.secrets.get(Secrets.CONSENT_CLIENT_SECRET),
+                            "CIVIS_RECEIPTS_WRAPPING_KEY", platform.secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY)));
             platform.startService("vault-service", "vault", settings.ports().vault(),
                     settings.ports().vaultManagement(), Map.of(
                             "CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/",
@@ -143,6 +157,31 @@ public final class Platform implements AutoCloseable {
             for (String database : DATABASES) {
                 createDatabase(connection, database, secrets.databasePassword(database));
             }
+            for (String database : RUNTIME_ROLES) {
+                createRuntimeRole(connection, database, secrets.runtimeRolePassword(database));
+            }
+        }
+    }
+
+    /** The role a service connects as when its database has a runtime role. */
+    public static String runtimeRole(String database) {
+        return database + "_app";
+    }
+
+    /**
+     * A login role that owns nothing: it may connect to {@code database} and use what the migrations (run by the
+     * owner) grant it, nothing more. Idempotent, like {@link #createDatabase}.
+     */
+    private static void createRuntimeRole(Connection connection, String database, String password) throws SQLException {
+        String role = runtimeRole(database);
+        try (Statement statement = connection.createStatement()) {
+            if (!exists(connection, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
+                statement.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT "
+                        + "PASSWORD '" + password + "'");
+            } else {
+                statement.execute("ALTER ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+            }
+            statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + role);
         }
     }
 
@@ -290,6 +329,7 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_PORTAL_URL", settings.portalUrl());
         env.put("CIVIS_MAIRIE_DEMO_SECRET", secrets.get(Secrets.MAIRIE_DEMO_SECRET));
         env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
+        env.put("CIVIS_CONSENT_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
         // FranceConnect: the simulator realm of this Keycloak unless the environment names the real one.
@@ -367,7 +407,7 @@ public final class Platform implements AutoCloseable {
     private void startService(String name, String database, int port, int managementPort, Map<String, String> extra)
             throws IOException, InterruptedException {
         progress.accept(name + "…");
-        Map<String, String> env = new HashMap<>(extra);
+        Map<String, String> env = new HashMap<>();
         env.put("SERVER_ADDRESS", "127.0.0.1");
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));
@@ -375,6 +415,8 @@ public final class Platform implements AutoCloseable {
         env.put("SPRING_DATASOURCE_USERNAME", database);
         env.put("SPRING_DATASOURCE_PASSWORD", secrets.databasePassword(database));
         env.put("CIVIS_SECURITY_ISSUER", settings.issuer());
+        // The service's own settings override the defaults above (consent-service connects as its runtime role).
+        env.putAll(extra);
         env.putAll(settings.serviceEnv());
         parts.launch(name, List.of(java, "-Xmx" + settings.maxHeap(name), "-jar",
                 runtime("services/" + name + ".jar").toString()), env,

@@ -24,6 +24,9 @@ public final class Secrets {
     public static final String VAULT_KEYSTORE_PASSPHRASE = "vault.keystore.passphrase";
     public static final String VAULT_CLIENT_SECRET = "client.civis-vault.secret";
     public static final String FRANCECONNECT_CLIENT_SECRET = "client.franceconnect.secret";
+    public static final String CONSENT_CLIENT_SECRET = "client.civis-consent.secret";
+    /** Wraps consent-service's receipt signing keys in its database (docs/adr/0011-receipt-signing-keys.md). */
+    public static final String CONSENT_RECEIPT_WRAPPING_KEY = "consent.receipts.wrapping-key";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -59,8 +62,14 @@ public final class Secrets {
         return value;
     }
 
+    /** The password of the role that owns {@code database} (and runs its migrations). */
     public String databasePassword(String database) throws IOException {
         return get("postgres." + database + ".password");
+    }
+
+    /** The password of {@code database}'s runtime role, where a service connects with fewer rights than the owner. */
+    public String runtimeRolePassword(String database) throws IOException {
+        return get("postgres." + database + "_app.password");
     }
 
     public Path file() {

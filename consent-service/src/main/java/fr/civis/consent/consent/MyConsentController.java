@@ -1,0 +1,75 @@
+package fr.civis.consent.consent;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import fr.civis.consent.journal.Journal;
+import fr.civis.consent.security.Callers;
+
+/**
+ * A citizen's own consents and the journal about their documents, with their own token (relayed by the vault or
+ * not): the subject is always the token's, never one named by a caller.
+ */
+@RestController
+@Tag(name = "Mes partages", description = "Consentements et accès de l'habitant connecté")
+class MyConsentController {
+
+    private static final MediaType JOSE = MediaType.parseMediaType("application/jose");
+
+    private final ConsentService service;
+    private final Journal journal;
+    private final Callers callers;
+
+    MyConsentController(ConsentService service, Journal journal, Callers callers) {
+        this.service = service;
+        this.journal = journal;
+        this.callers = callers;
+    }
+
+    @GetMapping("/api/v1/me/consents")
+    @Operation(summary = "Mes consentements, du plus récent au plus ancien")
+    List<Consent> mine(@AuthenticationPrincipal Jwt token) {
+        return service.mine(callers.requireCitizen(token));
+    }
+
+    @GetMapping("/api/v1/me/consents/{id}")
+    @Operation(summary = "Un de mes consentements (404 s'il n'est pas à moi)")
+    Consent one(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return service.mine(callers.requireCitizen(token), id);
+    }
+
+    @GetMapping(path = "/api/v1/me/consents/{id}/receipt", produces = "application/jose")
+    @Operation(summary = "Le reçu signé (JWS compact) d'un de mes consentements")
+    ResponseEntity<String> receipt(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        Consent consent = service.mine(callers.requireCitizen(token), id);
+        return ResponseEntity.ok().contentType(JOSE)
+                .header("Content-Disposition", "attachment; filename=\"recu-" + consent.id() + ".jws\"")
+                .body(consent.receipt());
+    }
+
+    @PostMapping("/api/v1/me/consents/{id}/revocation")
+    @Operation(summary = "Retire un consentement ; effet dès la prochaine demande du service")
+    ResponseEntity<Void> revoke(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        service.revoke(callers.requireCitizen(token), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/api/v1/me/accesses")
+    @Operation(summary = "Le journal de mes documents : partages, accès, refus, retraits")
+    List<Journal.Entry> accesses(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) UUID documentId) {
+        return journal.about(callers.requireCitizen(token), documentId, 500);
+    }
+}

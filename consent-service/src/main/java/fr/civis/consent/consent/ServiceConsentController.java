@@ -1,0 +1,65 @@
+package fr.civis.consent.consent;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import fr.civis.consent.consent.ConsentRequests.AccessGranted;
+import fr.civis.consent.consent.ConsentRequests.AccessRequest;
+import fr.civis.consent.consent.ConsentRequests.Denial;
+import fr.civis.consent.consent.ConsentRequests.Ended;
+import fr.civis.consent.consent.ConsentRequests.Ending;
+import fr.civis.consent.consent.ConsentRequests.Journaled;
+import fr.civis.consent.consent.ConsentRequests.NewConsent;
+import fr.civis.consent.security.Callers;
+
+/** What the vault asks with its own service token ({@code azp} = the vault's client): nobody else may. */
+@RestController
+@Tag(name = "Consentements (coffre)", description = "Appels du coffre, avec son jeton de service")
+class ServiceConsentController {
+
+    private final ConsentService service;
+    private final Callers callers;
+
+    ServiceConsentController(ConsentService service, Callers callers) {
+        this.service = service;
+        this.callers = callers;
+    }
+
+    @PostMapping("/api/v1/consents")
+    @Operation(summary = "Enregistre le consentement d'un habitant et renvoie son reçu signé (coffre)")
+    ResponseEntity<Consent> record(@AuthenticationPrincipal Jwt token, @Valid @RequestBody NewConsent request) {
+        callers.requireVault(token);
+        return ResponseEntity.status(HttpStatus.CREATED).body(service.record(token.getClaimAsString("azp"), request));
+    }
+
+    @PostMapping("/api/v1/accesses")
+    @Operation(summary = "Vérifie qu'un destinataire peut lire ce document maintenant et journalise l'accès, ou le refus (coffre)")
+    ResponseEntity<AccessGranted> access(@AuthenticationPrincipal Jwt token, @Valid @RequestBody AccessRequest request) {
+        callers.requireVault(token);
+        return ResponseEntity.status(HttpStatus.CREATED).body(service.access(token.getClaimAsString("azp"), request));
+    }
+
+    @PostMapping("/api/v1/denials")
+    @Operation(summary = "Journalise un refus décidé par le coffre (coffre)")
+    ResponseEntity<Journaled> deny(@AuthenticationPrincipal Jwt token, @Valid @RequestBody Denial request) {
+        callers.requireVault(token);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new Journaled(service.deny(token.getClaimAsString("azp"), request)));
+    }
+
+    @PostMapping("/api/v1/consents/endings")
+    @Operation(summary = "Met fin aux consentements en cours d'un document supprimé ou d'un coffre fermé (coffre)")
+    Ended end(@AuthenticationPrincipal Jwt token, @Valid @RequestBody Ending request) {
+        callers.requireVault(token);
+        return new Ended(service.end(token.getClaimAsString("azp"), request));
+    }
+}

@@ -1,0 +1,35 @@
+package fr.civis.consent.journal;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import fr.civis.common.security.CivisRole;
+import fr.civis.consent.security.Callers;
+
+/** Proof that the journal is intact, for the DPO and administrators. The verification itself is journaled. */
+@RestController
+@Tag(name = "Journal", description = "Journal inaltérable des consentements et des accès")
+class JournalController {
+
+    private final Journal journal;
+    private final Callers callers;
+
+    JournalController(Journal journal, Callers callers) {
+        this.journal = journal;
+        this.callers = callers;
+    }
+
+    @PostMapping("/api/v1/journal/verification")
+    @Operation(summary = "Vérifie toute la chaîne et ses points de contrôle signés ; nomme la première entrée douteuse (dpo, admin)")
+    Verification verify(@AuthenticationPrincipal Jwt token) {
+        String who = callers.requireRole(token, CivisRole.DPO, CivisRole.ADMIN);
+        Verification result = journal.verify();
+        journal.append(JournalEntry.Event.of("verification").actor(who).reason(result.ok() ? null : result.reason()));
+        return result;
+    }
+}
