@@ -12,8 +12,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,6 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.problem.ProblemException;
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.EidasLevel;
 import fr.civis.common.security.RequiresLevel;
 import fr.civis.vault.crypto.Owner;
@@ -32,6 +32,7 @@ import fr.civis.vault.document.DocumentService;
  * safe away in one request, nor destroy it, nor keep alive a safe its owner asked to destroy.
  */
 @RestController
+@Caller(CallerKind.CITIZEN)
 @Tag(name = "Coffre", description = "L'état du coffre de l'appelant")
 class SafeController {
 
@@ -58,16 +59,15 @@ class SafeController {
 
     @GetMapping("/api/v1/me/safe")
     @Operation(summary = "État du coffre : ouvert ou en fermeture, nombre de documents, place utilisée et limites.")
-    SafeStatus safe(@AuthenticationPrincipal Jwt token) {
-        return status(new Owner(token.getSubject()));
+    SafeStatus safe(Owner owner) {
+        return status(owner);
     }
 
     @DeleteMapping("/api/v1/me/safe")
     @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Ferme le coffre : il reste consultable (lecture et export seulement) pendant la période "
             + "de grâce (30 jours par défaut), puis toutes ses clés sont détruites et les documents illisibles.")
-    ResponseEntity<SafeStatus> close(@AuthenticationPrincipal Jwt token) {
-        Owner owner = new Owner(token.getSubject());
+    ResponseEntity<SafeStatus> close(Owner owner) {
         safes.close(owner);
         return ResponseEntity.accepted().body(status(owner));
     }
@@ -75,8 +75,7 @@ class SafeController {
     @PostMapping("/api/v1/me/safe/reopen")
     @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Annule la fermeture que l'habitant a demandée, pendant la période de grâce.")
-    SafeStatus reopen(@AuthenticationPrincipal Jwt token) {
-        Owner owner = new Owner(token.getSubject());
+    SafeStatus reopen(Owner owner) {
         safes.reopen(owner, false);
         return status(owner);
     }
@@ -93,8 +92,7 @@ class SafeController {
     @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, manifeste SHA-256.",
             description = "Gratuit et illimité ; seul un usage abusif est refusé (429 export-rate-limited).")
-    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal Jwt token) {
-        Owner owner = new Owner(token.getSubject());
+    ResponseEntity<StreamingResponseBody> export(Owner owner) {
         if (!exportLimiter.tryAcquire(owner.subject())) {
             throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "export-rate-limited");
         }

@@ -12,6 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -48,7 +51,8 @@ class SafeControllerTest {
     ExportRateLimiter exportLimiter;
 
     private static RequestPostProcessor tokenAt(String acr) {
-        return jwt().jwt(token -> token.subject(SUBJECT).claim("acr", acr));
+        return jwt().jwt(token -> token.subject(SUBJECT).claim("acr", acr).claim("azp", "civis-portal")
+                .claim("realm_access", Map.of("roles", List.of("citizen"))));
     }
 
     @Test
@@ -80,6 +84,20 @@ class SafeControllerTest {
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.status").value("CLOSING"));
         verify(safes).close(new Owner(SUBJECT));
+    }
+
+    @Test
+    void aServiceTokenIsRefusedOnTheSafeWhateverItsLevel() throws Exception {
+        for (MockHttpServletRequestBuilder request : new MockHttpServletRequestBuilder[] {
+                get("/api/v1/me/safe"), get("/api/v1/me/export"), delete("/api/v1/me/safe")}) {
+            mvc.perform(request.with(jwt().jwt(token -> token.subject("5d0f0e0a-service-account")
+                            .claim("azp", "mairie-demo").claim("client_id", "mairie-demo").claim("acr", "eidas2")
+                            .claim("preferred_username", "service-account-mairie-demo")
+                            .claim("realm_access", Map.of("roles", List.of("default-roles-civis", "citizen"))))))
+                    .andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.code").value("caller-not-allowed"));
+        }
+        verifyNoInteractions(safes, export, exportLimiter, documents);
     }
 
     @Test
