@@ -36,7 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
 import tools.jackson.databind.JsonNode;
 
 /** The citizen's documents. The owner is always the token's subject; another citizen's id answers 404. */

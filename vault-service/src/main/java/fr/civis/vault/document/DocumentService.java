@@ -36,10 +36,10 @@ import fr.civis.vault.crypto.DocumentKey;
 import fr.civis.vault.crypto.DocumentRef;
 import fr.civis.vault.crypto.Keyring;
 import fr.civis.vault.crypto.Digests;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.crypto.SealBrokenException;
-import fr.civis.vault.safe.CitizenKeys;
-import fr.civis.vault.safe.Safes;
+import fr.civis.vault.citizen.CitizenKeys;
+import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.scanning.VirusScanner;
 import fr.civis.vault.storage.ObjectStore;
 import fr.civis.vault.storage.StorageUnavailableException;
@@ -67,12 +67,12 @@ public class DocumentService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final VirusScanner scanner;
-    private final Safes safes;
+    private final SafeStates safes;
     private final ContentSniffer sniffer = new ContentSniffer();
     private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
 
     DocumentService(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
-            VirusScanner scanner, Safes safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock) {
+            VirusScanner scanner, SafeStates safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock) {
         this.scanner = scanner;
         this.safes = safes;
         this.documents = documents;
@@ -135,7 +135,7 @@ public class DocumentService {
             long remainingQuota) throws IOException {
 
         UUID id = UUID.randomUUID();
-        DocumentRef ref = new DocumentRef(owner, id);
+        DocumentRef ref = new DocumentRef(owner.subject(), id);
         CitizenKey citizenKey = citizenKeys.keyOf(owner);
         DocumentKey key = keyring.newDocumentKey(ref);
         String objectName = ObjectStore.newObjectName();

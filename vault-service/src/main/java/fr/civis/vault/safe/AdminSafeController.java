@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
 
 /** Closures decided by the city (e.g. long inactivity), for administrators only. */
 @RestController

@@ -23,7 +23,8 @@ import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.EidasLevel;
 import fr.civis.common.security.RequiresLevel;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.document.DocumentService;
 
 /**
@@ -53,7 +54,7 @@ class SafeController {
      *                           {@code retrievalOnlyFrom}; {@code CLOSING}: retrieval-only until {@code retrievalOnlyUntil}
      * @param retrievalOnlyUntil when the keys of a closing safe are destroyed
      */
-    record SafeStatus(Safes.Status status, Instant retrievalOnlyFrom, Instant retrievalOnlyUntil, long documents,
+    record SafeStatus(SafeStates.Status status, Instant retrievalOnlyFrom, Instant retrievalOnlyUntil, long documents,
             long usedBytes, long quotaBytes, int maxDocuments) {
     }
 
@@ -81,7 +82,7 @@ class SafeController {
     }
 
     SafeStatus status(Owner owner) {
-        Safes.State state = safes.state(owner);
+        SafeStates.State state = safes.state(owner);
         DocumentService.Usage usage = documents.usage(owner);
         return new SafeStatus(state.status(), state.retrievalOnlyFrom(), state.retrievalOnlyUntil(), usage.documents(),
                 usage.usedBytes(),

@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
 import org.springframework.stereotype.Component;
 
 import fr.civis.vault.crypto.Digests;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.document.Document;
 import fr.civis.vault.document.DocumentPage;
 import fr.civis.vault.document.DocumentService;

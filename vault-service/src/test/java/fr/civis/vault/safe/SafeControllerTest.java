@@ -24,7 +24,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.document.DocumentService;
 
 /** Export, closing and reopening demand eidas2: below it, nothing of the act happens. */
@@ -69,7 +70,7 @@ class SafeControllerTest {
 
     @Test
     void readingTheSafeNeedsNoSecondFactor() throws Exception {
-        when(safes.state(any())).thenReturn(new Safes.State(Safes.Status.OPEN, null, null));
+        when(safes.state(any())).thenReturn(new SafeStates.State(SafeStates.Status.OPEN, null, null));
         when(documents.usage(any())).thenReturn(new DocumentService.Usage(0, 0, 10, 1000));
         mvc.perform(get("/api/v1/me/safe").with(tokenAt("eidas1")))
                 .andExpect(status().isOk())
@@ -78,7 +79,7 @@ class SafeControllerTest {
 
     @Test
     void closingAtEidas2Closes() throws Exception {
-        when(safes.state(any())).thenReturn(new Safes.State(Safes.Status.CLOSING, null, null));
+        when(safes.state(any())).thenReturn(new SafeStates.State(SafeStates.Status.CLOSING, null, null));
         when(documents.usage(any())).thenReturn(new DocumentService.Usage(0, 0, 10, 1000));
         mvc.perform(delete("/api/v1/me/safe").with(tokenAt("eidas2")))
                 .andExpect(status().isAccepted())

@@ -1,4 +1,4 @@
-package fr.civis.vault.security;
+package fr.civis.vault.citizen;
 
 import java.util.List;
 
@@ -11,7 +11,6 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import fr.civis.common.security.CallerArgumentResolver;
-import fr.civis.vault.crypto.Owner;
 
 /**
  * An {@link Owner} parameter is the citizen calling, the owner of the safe every query of the request names: only a

@@ -1,4 +1,4 @@
-package fr.civis.vault.safe;
+package fr.civis.vault.citizen;
 
 import java.net.URI;
 import java.util.Locale;
@@ -15,7 +15,6 @@ import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
 import fr.civis.common.security.CivisSecurityProperties;
-import fr.civis.vault.crypto.Owner;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,13 +22,13 @@ import tools.jackson.databind.JsonNode;
  * no contact data of its own) with the vault's service account, which may only view users.
  */
 @Component
-class CitizenDirectory {
+public class CitizenDirectory {
 
     @ConfigurationProperties("civis.directory")
-    record Settings(@DefaultValue("civis-vault") @NotBlank String clientId, String clientSecret) {
+    public record Settings(@DefaultValue("civis-vault") @NotBlank String clientId, String clientSecret) {
     }
 
-    record Contact(String email, Locale locale) {
+    public record Contact(String email, Locale locale) {
     }
 
     private final RestClient http;
@@ -42,7 +41,7 @@ class CitizenDirectory {
         this.issuer = security.issuer();
     }
 
-    Optional<Contact> contactOf(Owner owner) {
+    public Optional<Contact> contactOf(Owner owner) {
         if (settings.clientSecret() == null || settings.clientSecret().isBlank()) {
             throw new IllegalStateException("civis.directory.client-secret is not set: notices cannot be addressed");
         }
