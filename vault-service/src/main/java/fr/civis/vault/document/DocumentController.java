@@ -55,10 +55,12 @@ class DocumentController {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
 
     private final DocumentService service;
+    private final DocumentReader reader;
     private final DocumentLimits limits;
 
-    DocumentController(DocumentService service, DocumentLimits limits) {
+    DocumentController(DocumentService service, DocumentReader reader, DocumentLimits limits) {
         this.service = service;
+        this.reader = reader;
         this.limits = limits;
     }
 
@@ -134,20 +136,20 @@ class DocumentController {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
         Optional<DocumentType> filter = type == null ? Optional.empty() : Optional.of(documentType(type));
-        return service.list(owner, filter, page, size);
+        return reader.list(owner, filter, page, size);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Métadonnées d'un document.")
     Document get(Owner owner, @PathVariable UUID id) {
-        return service.get(owner, id);
+        return reader.get(owner, id);
     }
 
     @GetMapping("/{id}/content")
     @Operation(summary = "Contenu d'un document, vérifié (SHA-256) à la lecture.")
     ResponseEntity<StreamingResponseBody> content(Owner owner, @PathVariable UUID id)
             throws IOException {
-        DocumentService.Content content = service.content(owner, id);
+        DocumentReader.Content content = reader.content(owner, id);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(content.contentType()))
                 .contentLength(content.size())

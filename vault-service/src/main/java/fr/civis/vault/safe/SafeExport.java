@@ -22,7 +22,7 @@ import fr.civis.vault.crypto.Digests;
 import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.document.Document;
 import fr.civis.vault.document.DocumentPage;
-import fr.civis.vault.document.DocumentService;
+import fr.civis.vault.document.DocumentReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,11 +35,11 @@ class SafeExport {
 
     private static final int PAGE = 100;
 
-    private final DocumentService documents;
+    private final DocumentReader documents;
     private final JsonMapper json;
     private final Clock clock;
 
-    SafeExport(DocumentService documents, JsonMapper json, Clock clock) {
+    SafeExport(DocumentReader documents, JsonMapper json, Clock clock) {
         this.documents = documents;
         this.json = json;
         this.clock = clock;
