@@ -32,7 +32,8 @@ public final class CallerArgumentResolver implements HandlerMethodArgumentResolv
                 || token.getSubject().isBlank()) {
             throw new CallerNotAllowedException();
         }
-        return new Citizen(token.getSubject(), EidasLevel.of(token), token.getTokenValue());
+        return new Citizen(token.getSubject(), EidasLevel.of(token), token.getClaimAsString("azp"),
+                token.getTokenValue());
     }
 
     /** The client calling with its own token; refused when the token is not a client-credentials one. */

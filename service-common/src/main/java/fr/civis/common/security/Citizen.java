@@ -7,10 +7,11 @@ import java.util.Objects;
  *
  * @param subject     the token's {@code sub}: the citizen's stable, opaque identifier
  * @param level       the level of assurance of the login
+ * @param client      the token's {@code azp}: the application the citizen is using (the portal, a municipal app…)
  * @param bearerToken the citizen's own access token, to relay to another Civis service that checks it itself; never
  *                    logged, never stored
  */
-public record Citizen(String subject, EidasLevel level, String bearerToken) {
+public record Citizen(String subject, EidasLevel level, String client, String bearerToken) {
 
     public Citizen {
         Objects.requireNonNull(subject, "subject");
@@ -21,6 +22,6 @@ public record Citizen(String subject, EidasLevel level, String bearerToken) {
     /** Says who, not the token. */
     @Override
     public String toString() {
-        return "Citizen[" + subject + ", " + level.acr() + "]";
+        return "Citizen[" + subject + ", " + level.acr() + ", " + client + "]";
     }
 }

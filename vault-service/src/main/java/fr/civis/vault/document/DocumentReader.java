@@ -71,6 +71,20 @@ public class DocumentReader {
     public record Content(String contentType, long size, String filename, byte[] sha256, Body body) {
     }
 
+    /**
+     * What a document is, without opening anything: its owner, type, size and digest. For releases, which learn the
+     * document's owner from the consent; the owner's own reads go through {@link #get} and {@link #content}.
+     *
+     * @param sha256 of the plaintext
+     */
+    public record Descriptor(Owner owner, UUID id, String type, String contentType, long size, byte[] sha256) {
+    }
+
+    public Optional<Descriptor> describe(UUID id) {
+        return documents.findAnyOwner(id).map(row -> new Descriptor(new Owner(row.owner()), row.id(),
+                row.type().code(), row.contentType(), row.size(), row.sha256()));
+    }
+
     public DocumentPage list(Owner owner, Optional<DocumentType> type, int page, int size) {
         long total = documents.count(owner.subject(), type);
         List<DocumentRow> rows = documents.page(owner.subject(), type, page, size);

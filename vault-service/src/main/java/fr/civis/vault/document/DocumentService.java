@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -68,12 +69,14 @@ public class DocumentService {
     private final SafeStates safes;
     private final ContentSniffer sniffer = new ContentSniffer();
     private final DocumentReader reader;
+    private final ApplicationEventPublisher events;
     private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
 
     DocumentService(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
             VirusScanner scanner, SafeStates safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock,
-            DocumentReader reader) {
+            DocumentReader reader, ApplicationEventPublisher events) {
         this.reader = reader;
+        this.events = events;
         this.scanner = scanner;
         this.safes = safes;
         this.documents = documents;
@@ -267,7 +270,12 @@ public class DocumentService {
     /** Destroys the row, hence the wrapped key, then the object; a failed object removal is left to the sweeper. */
     public void delete(Owner owner, UUID id) {
         safes.requireWritable(owner);
-        String objectName = documents.delete(owner.subject(), id).orElseThrow(DocumentReader::notFound);
+        String objectName = transaction.execute(status -> {
+            String deleted = documents.delete(owner.subject(), id).orElseThrow(DocumentReader::notFound);
+            // In the same transaction: the releases of the document are owed an ending (ConsentOutbox).
+            events.publishEvent(new DocumentDeleted(owner, id));
+            return deleted;
+        });
         deleteQuietly(objectName);
     }
 
@@ -276,7 +284,9 @@ public class DocumentService {
      * named; remove them with {@link #deleteObjects} once that transaction has committed.
      */
     public List<String> deleteAllRows(Owner owner) {
-        return documents.deleteAll(owner.subject());
+        List<String> objects = documents.deleteAll(owner.subject());
+        events.publishEvent(new DocumentDeleted(owner, null));
+        return objects;
     }
 
     public void deleteObjects(List<String> objectNames) {

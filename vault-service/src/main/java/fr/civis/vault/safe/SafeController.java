@@ -3,6 +3,7 @@ package fr.civis.vault.safe;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -21,10 +22,12 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
+import fr.civis.common.security.Citizen;
 import fr.civis.common.security.EidasLevel;
 import fr.civis.common.security.RequiresLevel;
 import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.citizen.SafeStates;
+import fr.civis.vault.consent.CitizenConsents;
 import fr.civis.vault.document.DocumentService;
 
 /**
@@ -41,8 +44,11 @@ class SafeController {
     private final Safes safes;
     private final SafeExport export;
     private final ExportRateLimiter exportLimiter;
+    private final CitizenConsents consents;
 
-    SafeController(DocumentService documents, Safes safes, SafeExport export, ExportRateLimiter exportLimiter) {
+    SafeController(DocumentService documents, Safes safes, SafeExport export, ExportRateLimiter exportLimiter,
+            CitizenConsents consents) {
+        this.consents = consents;
         this.documents = documents;
         this.safes = safes;
         this.export = export;
@@ -91,17 +97,20 @@ class SafeController {
 
     @GetMapping("/api/v1/me/export")
     @RequiresLevel(EidasLevel.EIDAS2)
-    @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, manifeste SHA-256.",
+    @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, consentements, reçus signés, "
+            + "historique des accès, manifeste SHA-256.",
             description = "Gratuit et illimité ; seul un usage abusif est refusé (429 export-rate-limited).")
-    ResponseEntity<StreamingResponseBody> export(Owner owner) {
+    ResponseEntity<StreamingResponseBody> export(Owner owner, Citizen citizen) {
         if (!exportLimiter.tryAcquire(owner.subject())) {
             throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "export-rate-limited");
         }
+        // Before the first byte. Without consent-service the archive still holds every document and says what it lacks.
+        Optional<CitizenConsents.History> history = consents.historyIfAvailable(citizen);
         String filename = "mon-coffre-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(out -> export.write(owner, out));
+                .body(out -> export.write(owner, history, out));
     }
 }

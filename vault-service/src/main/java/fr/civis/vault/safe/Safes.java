@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.citizen.SafeStates;
+import fr.civis.vault.consent.ConsentOutbox;
 
 /**
  * Closing a safe and cancelling a closure. A closing safe is retrieval-only ({@link SafeStates}) until the closure is
@@ -23,8 +24,10 @@ class Safes {
     private final SafeProperties settings;
     private final Clock clock;
     private final SafeStates states;
+    private final ConsentOutbox outbox;
 
-    Safes(JdbcClient jdbc, SafeProperties settings, Clock clock, SafeStates states) {
+    Safes(JdbcClient jdbc, SafeProperties settings, Clock clock, SafeStates states, ConsentOutbox outbox) {
+        this.outbox = outbox;
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
@@ -39,15 +42,20 @@ class Safes {
      * The citizen closes their safe: retrieval-only for the grace period, then destroyed. Closing twice keeps the
      * first deadline. A safe that never held anything has nothing to keep and stays as it is.
      */
+    @Transactional
     SafeStates.State close(Owner owner) {
         Instant now = clock.instant();
-        jdbc.sql("""
+        int closed = jdbc.sql("""
                 UPDATE citizen_key SET retrieval_only_from = :from, retrieval_only_until = :until,
                                        closure_decided_by = 'citizen'
                 WHERE owner = :owner AND retrieval_only_until IS NULL
                 """)
                 .param("from", Timestamp.from(now)).param("until", Timestamp.from(now.plus(settings.closureGrace())))
                 .param("owner", owner.subject()).update();
+        if (closed > 0) {
+            // A closing safe releases nothing more: its releases end, now or as soon as consent-service is back.
+            outbox.ending(owner, null);
+        }
         return state(owner);
     }
 

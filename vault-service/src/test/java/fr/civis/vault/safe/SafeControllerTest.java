@@ -25,6 +25,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
 import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.consent.CitizenConsents;
 import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.document.DocumentService;
 
@@ -50,6 +51,8 @@ class SafeControllerTest {
     SafeExport export;
     @MockitoBean
     ExportRateLimiter exportLimiter;
+    @MockitoBean
+    CitizenConsents consents;
 
     private static RequestPostProcessor tokenAt(String acr) {
         return jwt().jwt(token -> token.subject(SUBJECT).claim("acr", acr).claim("azp", "civis-portal")
@@ -65,7 +68,7 @@ class SafeControllerTest {
                     .andExpect(header().string("WWW-Authenticate", CHALLENGE))
                     .andExpect(jsonPath("$.code").value("insufficient-user-authentication"));
         }
-        verifyNoInteractions(safes, export, exportLimiter, documents);
+        verifyNoInteractions(safes, export, exportLimiter, documents, consents);
     }
 
     @Test
@@ -98,7 +101,7 @@ class SafeControllerTest {
                     .andExpect(status().isForbidden())
                     .andExpect(jsonPath("$.code").value("caller-not-allowed"));
         }
-        verifyNoInteractions(safes, export, exportLimiter, documents);
+        verifyNoInteractions(safes, export, exportLimiter, documents, consents);
     }
 
     @Test
