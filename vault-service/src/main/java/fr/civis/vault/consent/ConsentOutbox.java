@@ -97,8 +97,8 @@ public class ConsentOutbox {
      * too) and tries again later, waiting longer after each failure. Rows are locked while sent, so instances of the
      * vault never send the same one at once.
      */
-    @Scheduled(initialDelayString = "${civis.consent.outbox-interval:10s}",
-            fixedDelayString = "${civis.consent.outbox-interval:10s}")
+    @Scheduled(initialDelayString = "${civis.consent.outbox-interval:PT10S}",
+            fixedDelayString = "${civis.consent.outbox-interval:PT10S}")
     public void drain() {
         try {
             transaction.executeWithoutResult(status -> {

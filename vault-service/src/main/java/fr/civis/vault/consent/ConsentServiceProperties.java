@@ -25,6 +25,6 @@ public record ConsentServiceProperties(
         @DefaultValue("http://localhost:8081") @NotNull URI url,
         @DefaultValue("2s") Duration connectTimeout,
         @DefaultValue("5s") Duration timeout,
-        @DefaultValue("10s") Duration outboxInterval,
+        @DefaultValue("PT10S") Duration outboxInterval,
         @DefaultValue("100") int outboxBatch) {
 }
