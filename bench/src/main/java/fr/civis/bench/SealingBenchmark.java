@@ -4,7 +4,7 @@ import fr.civis.vault.crypto.DocumentKey;
 import fr.civis.vault.crypto.DocumentRef;
 import fr.civis.vault.crypto.KeyProvider;
 import fr.civis.vault.crypto.Keyring;
-import fr.civis.vault.crypto.Owner;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -133,7 +133,7 @@ public class SealingBenchmark {
         @Setup(Level.Trial)
         public void setUp(Document document) throws IOException {
             Keyring keyring = Keyring.create(new NoMasterKey(), segmentSize);
-            key = keyring.newDocumentKey(new DocumentRef(new Owner("bench-citizen"), UUID.randomUUID()));
+            key = keyring.newDocumentKey(new DocumentRef("bench-citizen", UUID.randomUUID()));
             ByteArrayOutputStream sealed = new ByteArrayOutputStream(document.size + document.size / 100 + 1024);
             try (OutputStream out = key.sealingStream(sealed, 1)) {
                 out.write(document.plaintext);

@@ -79,18 +79,22 @@ public final class Platform implements AutoCloseable {
                             "CIVIS_RECIPIENTS_CLIENT_SECRET", platform.secrets.get(Secrets.CONSENT_CLIENT_SECRET),
                             "CIVIS_RECEIPTS_WRAPPING_KEY", platform.secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY)));
             platform.startService("vault-service", "vault", settings.ports().vault(),
-                    settings.ports().vaultManagement(), Map.of(
-                            "CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/",
-                            "CIVIS_STORAGE_ENDPOINT", settings.s3Url(),
-                            "CIVIS_STORAGE_ACCESS_KEY", platform.secrets.get(Secrets.S3_ACCESS_KEY),
-                            "CIVIS_STORAGE_SECRET_KEY", platform.secrets.get(Secrets.S3_SECRET_KEY),
-                            "CIVIS_KEYS_KEYSTORE", settings.dataDir().resolve("keys/vault-master.p12").toString(),
-                            "CIVIS_KEYS_PASSPHRASE", platform.secrets.get(Secrets.VAULT_KEYSTORE_PASSPHRASE),
-                            "CIVIS_DIRECTORY_CLIENT_SECRET", platform.secrets.get(Secrets.VAULT_CLIENT_SECRET),
-                            "SPRING_MAIL_HOST", "127.0.0.1",
-                            "SPRING_MAIL_PORT", Integer.toString(settings.ports().smtp()),
+                    settings.ports().vaultManagement(), Map.ofEntries(
+                            Map.entry("CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/"),
+                            Map.entry("CIVIS_STORAGE_ENDPOINT", settings.s3Url()),
+                            Map.entry("CIVIS_STORAGE_ACCESS_KEY", platform.secrets.get(Secrets.S3_ACCESS_KEY)),
+                            Map.entry("CIVIS_STORAGE_SECRET_KEY", platform.secrets.get(Secrets.S3_SECRET_KEY)),
+                            Map.entry("CIVIS_KEYS_KEYSTORE",
+                                    settings.dataDir().resolve("keys/vault-master.p12").toString()),
+                            Map.entry("CIVIS_KEYS_PASSPHRASE", platform.secrets.get(Secrets.VAULT_KEYSTORE_PASSPHRASE)),
+                            Map.entry("CIVIS_DIRECTORY_CLIENT_SECRET", platform.secrets.get(Secrets.VAULT_CLIENT_SECRET)),
+                            // Releases are checked and journaled there before a byte leaves (docs/release-api.md).
+                            Map.entry("CIVIS_CONSENT_URL", settings.consentUrl()),
+                            Map.entry("SPRING_MAIL_HOST", "127.0.0.1"),
+                            Map.entry("SPRING_MAIL_PORT", Integer.toString(settings.ports().smtp())),
                             // Empty when clamd is not installed: the vault then says it does not scan.
-                            "CIVIS_SCANNING_CLAMD_PORT", scanning ? Integer.toString(settings.ports().clamd()) : ""));
+                            Map.entry("CIVIS_SCANNING_CLAMD_PORT",
+                                    scanning ? Integer.toString(settings.ports().clamd()) : "")));
             return platform;
         } catch (Exception | Error failure) {
             platform.close();

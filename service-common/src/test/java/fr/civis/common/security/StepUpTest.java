@@ -48,6 +48,7 @@ class StepUpTest {
     }
 
     @RestController
+    @Caller(CallerKind.CITIZEN)
     static class Acts {
 
         @GetMapping("/api/v1/ordinary")
@@ -73,6 +74,7 @@ class StepUpTest {
 
     /** Every endpoint of this controller demands eidas2, except one that lowers it explicitly. */
     @RestController
+    @Caller(CallerKind.CITIZEN)
     @RequiresLevel(EidasLevel.EIDAS2)
     static class SensitiveActs {
 
@@ -100,7 +102,8 @@ class StepUpTest {
 
     private static RequestPostProcessor tokenAt(Object acr) {
         return jwt().jwt(token -> {
-            token.subject("0b7c1e52-5a0e-4c43-9d55-5f4c0d2a1f00");
+            token.subject("0b7c1e52-5a0e-4c43-9d55-5f4c0d2a1f00")
+                    .claim("realm_access", java.util.Map.of("roles", java.util.List.of("citizen")));
             if (acr != null) {
                 token.claim("acr", acr);
             }

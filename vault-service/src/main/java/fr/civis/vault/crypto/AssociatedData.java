@@ -47,21 +47,21 @@ final class AssociatedData {
         return value;
     }
 
-    static byte[] citizenKey(Owner owner, String masterKeyId) {
-        return new Builder("citizen-key").string(owner.subject()).string(masterKeyId).bytes();
+    static byte[] citizenKey(String owner, String masterKeyId) {
+        return new Builder("citizen-key").string(owner).string(masterKeyId).bytes();
     }
 
     static byte[] documentKey(DocumentRef ref) {
-        return new Builder("document-key").string(ref.owner().subject()).uuid(ref.documentId()).bytes();
+        return new Builder("document-key").string(ref.owner()).uuid(ref.documentId()).bytes();
     }
 
     static byte[] documentContent(DocumentRef ref, int contentVersion) {
-        return new Builder("document-content").string(ref.owner().subject()).uuid(ref.documentId())
+        return new Builder("document-content").string(ref.owner()).uuid(ref.documentId())
                 .u32(contentVersion).bytes();
     }
 
     static byte[] documentField(DocumentRef ref, String fieldName) {
-        return new Builder("document-field").string(ref.owner().subject()).uuid(ref.documentId())
+        return new Builder("document-field").string(ref.owner()).uuid(ref.documentId())
                 .string(fieldName).bytes();
     }
 

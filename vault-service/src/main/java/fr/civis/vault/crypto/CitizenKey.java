@@ -4,7 +4,7 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 
 /**
- * A citizen's key (a Tink AES-256-GCM keyset), open in memory and bound to its {@link Owner}: it seals and opens
+ * A citizen's key (a Tink AES-256-GCM keyset), open in memory and bound to its owner (the citizen's subject): it seals and opens
  * the data keys of that owner's documents through {@link Keyring#sealDocumentKey} and
  * {@link Keyring#openDocumentKey}.
  *
@@ -13,18 +13,18 @@ import com.google.crypto.tink.KeysetHandle;
  */
 public final class CitizenKey {
 
-    private final Owner owner;
+    private final String owner;
     private final KeysetHandle keyset;
     private final Aead aead;
 
-    CitizenKey(Owner owner, KeysetHandle keyset, Aead aead) {
+    CitizenKey(String owner, KeysetHandle keyset, Aead aead) {
         this.owner = owner;
         this.keyset = keyset;
         this.aead = aead;
     }
 
-    /** The citizen this key belongs to. */
-    public Owner owner() {
+    /** The subject of the citizen this key belongs to. */
+    public String owner() {
         return owner;
     }
 

@@ -124,8 +124,8 @@ public final class Keyring {
      *
      * @throws GeneralSecurityException if the master key provider failed
      */
-    public byte[] newCitizenKey(Owner owner) throws GeneralSecurityException {
-        Objects.requireNonNull(owner, "owner");
+    public byte[] newCitizenKey(String owner) throws GeneralSecurityException {
+        requireSubject(owner);
         return sealCitizenKey(owner, KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM, CITIZEN_KEYS));
     }
 
@@ -135,9 +135,9 @@ public final class Keyring {
      * @throws SealBrokenException      if it does not open (altered, another owner, unknown master key)
      * @throws GeneralSecurityException if the master key provider failed
      */
-    public CitizenKey openCitizenKey(Owner owner, byte[] sealedCitizenKey)
+    public CitizenKey openCitizenKey(String owner, byte[] sealedCitizenKey)
             throws SealBrokenException, GeneralSecurityException {
-        Objects.requireNonNull(owner, "owner");
+        requireSubject(owner);
         Objects.requireNonNull(sealedCitizenKey, "sealedCitizenKey");
         String keyId = readMasterKeyId(sealedCitizenKey);
         if (keyId == null) {
@@ -168,7 +168,7 @@ public final class Keyring {
      * document key sealed under it, stays the same. Needs a keyring that holds the master key it was sealed under
      * ({@link #alsoOpeningWith}).
      */
-    public byte[] rewrapCitizenKey(Owner owner, byte[] sealedCitizenKey)
+    public byte[] rewrapCitizenKey(String owner, byte[] sealedCitizenKey)
             throws SealBrokenException, GeneralSecurityException {
         return sealCitizenKey(owner, openCitizenKey(owner, sealedCitizenKey).keyset());
     }
@@ -249,7 +249,7 @@ public final class Keyring {
                 + documentKeyParameters.getCiphertextSegmentSizeBytes() + "]";
     }
 
-    private byte[] sealCitizenKey(Owner owner, KeysetHandle keyset) throws GeneralSecurityException {
+    private byte[] sealCitizenKey(String owner, KeysetHandle keyset) throws GeneralSecurityException {
         String keyId = masterKeyId;
         byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
         byte[] encrypted;
@@ -282,6 +282,15 @@ public final class Keyring {
 
     private static DocumentKey documentKey(DocumentRef ref, KeysetHandle keyset) throws GeneralSecurityException {
         return new DocumentKey(ref, keyset, keyset.getPrimitive(DOCUMENT_KEYS, StreamingAead.class));
+    }
+
+    /** The owner's subject, as {@link DocumentRef} demands it: not blank, well-formed Unicode. */
+    static String requireSubject(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        if (owner.isBlank()) {
+            throw new IllegalArgumentException("the owner's subject must not be blank");
+        }
+        return AssociatedData.requireWellFormed(owner, "the owner's subject");
     }
 
     private static void requireSameOwner(DocumentRef ref, CitizenKey citizenKey) {

@@ -21,8 +21,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -36,12 +34,15 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.problem.ProblemException;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
+import fr.civis.vault.citizen.Owner;
 import tools.jackson.databind.JsonNode;
 
 /** The citizen's documents. The owner is always the token's subject; another citizen's id answers 404. */
 @RestController
 @RequestMapping("/api/v1/documents")
+@Caller(CallerKind.CITIZEN)
 @Tag(name = "Documents", description = "Les documents du coffre de l'appelant")
 class DocumentController {
 
@@ -54,10 +55,12 @@ class DocumentController {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
 
     private final DocumentService service;
+    private final DocumentReader reader;
     private final DocumentLimits limits;
 
-    DocumentController(DocumentService service, DocumentLimits limits) {
+    DocumentController(DocumentService service, DocumentReader reader, DocumentLimits limits) {
         this.service = service;
+        this.reader = reader;
         this.limits = limits;
     }
 
@@ -69,9 +72,8 @@ class DocumentController {
                     + "/ invalid-title, 422 document-infected / image-too-many-pixels (au-delà de "
                     + "civis.documents.max-image-pixels, 50 mégapixels par défaut) / image-compressed-text (PNG avec "
                     + "zTXt ou iTXt compressé) / image-unreadable, 503 storage-unavailable.")
-    ResponseEntity<Document> upload(@AuthenticationPrincipal Jwt token, HttpServletRequest request,
+    ResponseEntity<Document> upload(Owner owner, HttpServletRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
-        Owner owner = new Owner(token.getSubject());
         if (idempotencyKey != null) {
             if (!IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
                 throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-idempotency-key");
@@ -130,26 +132,26 @@ class DocumentController {
 
     @GetMapping
     @Operation(summary = "Liste les documents de l'appelant, du plus récent au plus ancien.")
-    DocumentPage list(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) String type,
+    DocumentPage list(Owner owner, @RequestParam(required = false) String type,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
         if (page < 0 || size < 1 || size > 100) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
         Optional<DocumentType> filter = type == null ? Optional.empty() : Optional.of(documentType(type));
-        return service.list(new Owner(token.getSubject()), filter, page, size);
+        return reader.list(owner, filter, page, size);
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Métadonnées d'un document.")
-    Document get(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        return service.get(new Owner(token.getSubject()), id);
+    Document get(Owner owner, @PathVariable UUID id) {
+        return reader.get(owner, id);
     }
 
     @GetMapping("/{id}/content")
     @Operation(summary = "Contenu d'un document, vérifié (SHA-256) à la lecture.")
-    ResponseEntity<StreamingResponseBody> content(@AuthenticationPrincipal Jwt token, @PathVariable UUID id)
+    ResponseEntity<StreamingResponseBody> content(Owner owner, @PathVariable UUID id)
             throws IOException {
-        DocumentService.Content content = service.content(new Owner(token.getSubject()), id);
+        DocumentReader.Content content = reader.content(owner, id);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(content.contentType()))
                 .contentLength(content.size())
@@ -163,7 +165,7 @@ class DocumentController {
 
     @PatchMapping(consumes = MediaType.APPLICATION_JSON_VALUE, path = "/{id}")
     @Operation(summary = "Modifie le titre, le type ou la date de validité (null l'efface).")
-    Document update(@AuthenticationPrincipal Jwt token, @PathVariable UUID id, @RequestBody JsonNode changes) {
+    Document update(Owner owner, @PathVariable UUID id, @RequestBody JsonNode changes) {
         if (changes == null || !changes.isObject()) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
@@ -177,13 +179,13 @@ class DocumentController {
         Optional<Optional<LocalDate>> validUntil = !changes.has("validUntil") ? Optional.empty()
                 : Optional.of(changes.get("validUntil").isNull() ? Optional.empty()
                         : Optional.of(date(changes.get("validUntil").asString())));
-        return service.update(new Owner(token.getSubject()), id, type, title, validUntil);
+        return service.update(owner, id, type, title, validUntil);
     }
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Supprime un document : sa clé est détruite, son contenu illisible pour de bon.")
-    ResponseEntity<Void> delete(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        service.delete(new Owner(token.getSubject()), id);
+    ResponseEntity<Void> delete(Owner owner, @PathVariable UUID id) {
+        service.delete(owner, id);
         return ResponseEntity.noContent().build();
     }
 

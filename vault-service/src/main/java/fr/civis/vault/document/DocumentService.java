@@ -1,7 +1,6 @@
 package fr.civis.vault.document;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -36,16 +35,16 @@ import fr.civis.vault.crypto.DocumentKey;
 import fr.civis.vault.crypto.DocumentRef;
 import fr.civis.vault.crypto.Keyring;
 import fr.civis.vault.crypto.Digests;
-import fr.civis.vault.crypto.Owner;
-import fr.civis.vault.crypto.SealBrokenException;
-import fr.civis.vault.safe.CitizenKeys;
-import fr.civis.vault.safe.Safes;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.citizen.CitizenKeys;
+import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.scanning.VirusScanner;
 import fr.civis.vault.storage.ObjectStore;
 import fr.civis.vault.storage.StorageUnavailableException;
 
 /**
- * Stores and serves citizens' documents. Crash safety comes from the order of writes: the sealed object is complete
+ * Stores citizens' documents and keeps their books (changes, deletion, usage); reading them is
+ * {@link DocumentReader}'s. Crash safety comes from the order of writes: the sealed object is complete
  * in S3 before its row is committed, so a row never points to a missing object; an object whose row never came is
  * swept later ({@link OrphanSweeper}).
  */
@@ -56,8 +55,8 @@ public class DocumentService {
     private static final int CONTENT_VERSION = 1;
     private static final int PIPE_BUFFER = 256 * 1024;
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(30);
-    private static final String TITLE = "title";
-    private static final String FILENAME = "filename";
+    private static final String TITLE = DocumentReader.TITLE;
+    private static final String FILENAME = DocumentReader.FILENAME;
 
     private final DocumentRepository documents;
     private final CitizenKeys citizenKeys;
@@ -67,12 +66,17 @@ public class DocumentService {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final VirusScanner scanner;
-    private final Safes safes;
+    private final SafeStates safes;
     private final ContentSniffer sniffer = new ContentSniffer();
+    private final DocumentReader reader;
+    private final ApplicationEventPublisher events;
     private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
 
     DocumentService(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
-            VirusScanner scanner, Safes safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock) {
+            VirusScanner scanner, SafeStates safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock,
+            DocumentReader reader, ApplicationEventPublisher events) {
+        this.reader = reader;
+        this.events = events;
         this.scanner = scanner;
         this.safes = safes;
         this.documents = documents;
@@ -95,7 +99,7 @@ public class DocumentService {
 
     public Optional<Document> findByIdempotencyKey(Owner owner, String idempotencyKey) {
         return documents.findByIdempotencyKey(owner.subject(), idempotencyKey)
-                .map(row -> view(citizenKeys.keyOf(owner), row));
+                .map(row -> reader.view(owner, row));
     }
 
     /**
@@ -140,7 +144,7 @@ public class DocumentService {
         ImageInspector image = ImageInspector.of(contentType, limits.maxImagePixels());
 
         UUID id = UUID.randomUUID();
-        DocumentRef ref = new DocumentRef(owner, id);
+        DocumentRef ref = new DocumentRef(owner.subject(), id);
         CitizenKey citizenKey = citizenKeys.keyOf(owner);
         DocumentKey key = keyring.newDocumentKey(ref);
         String objectName = ObjectStore.newObjectName();
@@ -242,20 +246,11 @@ public class DocumentService {
             discard(staged);
             throw refused;
         }
-        return view(citizenKeys.keyOf(owner), row);
+        return reader.view(owner, row);
     }
 
     public void discard(StagedContent staged) {
         deleteQuietly(staged.objectName());
-    }
-
-    public DocumentPage list(Owner owner, Optional<DocumentType> type, int page, int size) {
-        long total = documents.count(owner.subject(), type);
-        List<DocumentRow> rows = documents.page(owner.subject(), type, page, size);
-        // One unwrap of the citizen's key for the whole page, not one per document.
-        CitizenKey citizenKey = rows.isEmpty() ? null : citizenKeys.keyOf(owner);
-        var items = rows.stream().map(row -> view(citizenKey, row)).toList();
-        return new DocumentPage(items, page, size, total, (total + size - 1) / size);
     }
 
     /** How full the citizen's safe is. */
@@ -267,27 +262,27 @@ public class DocumentService {
     public record Usage(long documents, long usedBytes, int maxDocuments, long quotaBytes) {
     }
 
-    public Document get(Owner owner, UUID id) {
-        DocumentRow row = row(owner, id);
-        return view(citizenKeys.keyOf(owner), row);
-    }
-
     public Document update(Owner owner, UUID id, Optional<DocumentType> type, Optional<String> title,
             Optional<Optional<LocalDate>> validUntil) {
         safes.requireWritable(owner);
-        DocumentRow row = row(owner, id);
-        DocumentKey key = openKey(owner, row);
+        DocumentRow row = reader.row(owner, id);
+        DocumentKey key = reader.openKey(owner, row);
         byte[] sealedTitle = title.map(Titles::clean).map(clean -> key.sealField(TITLE, clean))
                 .orElse(row.titleSealed());
         documents.update(owner.subject(), id, type.orElse(row.type()), sealedTitle,
                 validUntil.orElse(Optional.ofNullable(row.validUntil())).orElse(null));
-        return get(owner, id);
+        return reader.get(owner, id);
     }
 
     /** Destroys the row, hence the wrapped key, then the object; a failed object removal is left to the sweeper. */
     public void delete(Owner owner, UUID id) {
         safes.requireWritable(owner);
-        String objectName = documents.delete(owner.subject(), id).orElseThrow(DocumentService::notFound);
+        String objectName = transaction.execute(status -> {
+            String deleted = documents.delete(owner.subject(), id).orElseThrow(DocumentReader::notFound);
+            // In the same transaction: the releases of the document are owed an ending (ConsentOutbox).
+            events.publishEvent(new DocumentDeleted(owner, id));
+            return deleted;
+        });
         deleteQuietly(objectName);
     }
 
@@ -296,92 +291,13 @@ public class DocumentService {
      * named; remove them with {@link #deleteObjects} once that transaction has committed.
      */
     public List<String> deleteAllRows(Owner owner) {
-        return documents.deleteAll(owner.subject());
+        List<String> objects = documents.deleteAll(owner.subject());
+        events.publishEvent(new DocumentDeleted(owner, null));
+        return objects;
     }
 
     public void deleteObjects(List<String> objectNames) {
         objectNames.forEach(this::deleteQuietly);
-    }
-
-    /** The plaintext of a document, with what a download response needs. */
-    public Content content(Owner owner, UUID id) throws IOException {
-        DocumentRow row = row(owner, id);
-        DocumentKey key = openKey(owner, row);
-        String filename = openField(row, key, FILENAME, row.filenameSealed());
-        if (row.size() <= limits.verifyBeforeSending().toBytes()) {
-            ByteArrayOutputStream plaintext = new ByteArrayOutputStream((int) row.size());
-            copyVerified(row, key, plaintext);
-            byte[] verified = plaintext.toByteArray();
-            return new Content(row.contentType(), row.size(), filename, out -> out.write(verified));
-        }
-        return new Content(row.contentType(), row.size(), filename, out -> copyVerified(row, key, out));
-    }
-
-    /** Writes the plaintext to {@code out}; the body must be written at most once. */
-    @FunctionalInterface
-    public interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    public record Content(String contentType, long size, String filename, Body body) {
-    }
-
-    private void copyVerified(DocumentRow row, DocumentKey key, OutputStream out) throws IOException {
-        MessageDigest sha256 = Digests.sha256();
-        try (InputStream sealed = store.get(row.objectName());
-                InputStream plaintext = key.openingStream(sealed, row.contentVersion())) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int read; (read = plaintext.read(buffer)) != -1; ) {
-                sha256.update(buffer, 0, read);
-                out.write(buffer, 0, read);
-            }
-        } catch (IOException broken) {
-            throw corrupted(row, broken);
-        }
-        if (!MessageDigest.isEqual(sha256.digest(), row.sha256())) {
-            throw corrupted(row, null);
-        }
-    }
-
-    private static ProblemException corrupted(DocumentRow row, Exception cause) {
-        log.error("Document {} failed its integrity check and was not served", row.id());
-        return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "document-corrupted", cause);
-    }
-
-    private DocumentRow row(Owner owner, UUID id) {
-        return documents.find(owner.subject(), id).orElseThrow(DocumentService::notFound);
-    }
-
-    private static ProblemException notFound() {
-        return new ProblemException(HttpStatus.NOT_FOUND, "document-not-found");
-    }
-
-    private DocumentKey openKey(Owner owner, DocumentRow row) {
-        return openKey(citizenKeys.keyOf(owner), row);
-    }
-
-    private DocumentKey openKey(CitizenKey citizenKey, DocumentRow row) {
-        try {
-            return keyring.openDocumentKey(new DocumentRef(citizenKey.owner(), row.id()), row.wrappedKey(), citizenKey);
-        } catch (SealBrokenException broken) {
-            throw corrupted(row, broken);
-        }
-    }
-
-    private static String openField(DocumentRow row, DocumentKey key, String field, byte[] sealed) {
-        try {
-            return key.openField(field, sealed);
-        } catch (SealBrokenException broken) {
-            throw corrupted(row, broken);
-        }
-    }
-
-    private Document view(CitizenKey citizenKey, DocumentRow row) {
-        DocumentKey key = openKey(citizenKey, row);
-        boolean expired = row.validUntil() != null && row.validUntil().isBefore(LocalDate.now(clock));
-        return new Document(row.id(), row.type().code(), openField(row, key, TITLE, row.titleSealed()),
-                openField(row, key, FILENAME, row.filenameSealed()), row.contentType(), row.size(),
-                HexFormat.of().formatHex(row.sha256()), row.createdAt(), row.updatedAt(), row.validUntil(), expired);
     }
 
     private static void awaitStored(Future<?> upload) throws IOException {

@@ -9,7 +9,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.CitizenKeys;
+import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.document.DocumentService;
 
 /**

@@ -3,6 +3,7 @@ package fr.civis.vault.safe;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -12,8 +13,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,9 +20,14 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.problem.ProblemException;
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
+import fr.civis.common.security.Citizen;
 import fr.civis.common.security.EidasLevel;
 import fr.civis.common.security.RequiresLevel;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.citizen.SafeStates;
+import fr.civis.vault.consent.CitizenConsents;
 import fr.civis.vault.document.DocumentService;
 
 /**
@@ -32,6 +36,7 @@ import fr.civis.vault.document.DocumentService;
  * safe away in one request, nor destroy it, nor keep alive a safe its owner asked to destroy.
  */
 @RestController
+@Caller(CallerKind.CITIZEN)
 @Tag(name = "Coffre", description = "L'état du coffre de l'appelant")
 class SafeController {
 
@@ -39,8 +44,11 @@ class SafeController {
     private final Safes safes;
     private final SafeExport export;
     private final ExportRateLimiter exportLimiter;
+    private final CitizenConsents consents;
 
-    SafeController(DocumentService documents, Safes safes, SafeExport export, ExportRateLimiter exportLimiter) {
+    SafeController(DocumentService documents, Safes safes, SafeExport export, ExportRateLimiter exportLimiter,
+            CitizenConsents consents) {
+        this.consents = consents;
         this.documents = documents;
         this.safes = safes;
         this.export = export;
@@ -52,22 +60,21 @@ class SafeController {
      *                           {@code retrievalOnlyFrom}; {@code CLOSING}: retrieval-only until {@code retrievalOnlyUntil}
      * @param retrievalOnlyUntil when the keys of a closing safe are destroyed
      */
-    record SafeStatus(Safes.Status status, Instant retrievalOnlyFrom, Instant retrievalOnlyUntil, long documents,
+    record SafeStatus(SafeStates.Status status, Instant retrievalOnlyFrom, Instant retrievalOnlyUntil, long documents,
             long usedBytes, long quotaBytes, int maxDocuments) {
     }
 
     @GetMapping("/api/v1/me/safe")
     @Operation(summary = "État du coffre : ouvert ou en fermeture, nombre de documents, place utilisée et limites.")
-    SafeStatus safe(@AuthenticationPrincipal Jwt token) {
-        return status(new Owner(token.getSubject()));
+    SafeStatus safe(Owner owner) {
+        return status(owner);
     }
 
     @DeleteMapping("/api/v1/me/safe")
     @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Ferme le coffre : il reste consultable (lecture et export seulement) pendant la période "
             + "de grâce (30 jours par défaut), puis toutes ses clés sont détruites et les documents illisibles.")
-    ResponseEntity<SafeStatus> close(@AuthenticationPrincipal Jwt token) {
-        Owner owner = new Owner(token.getSubject());
+    ResponseEntity<SafeStatus> close(Owner owner) {
         safes.close(owner);
         return ResponseEntity.accepted().body(status(owner));
     }
@@ -75,14 +82,13 @@ class SafeController {
     @PostMapping("/api/v1/me/safe/reopen")
     @RequiresLevel(EidasLevel.EIDAS2)
     @Operation(summary = "Annule la fermeture que l'habitant a demandée, pendant la période de grâce.")
-    SafeStatus reopen(@AuthenticationPrincipal Jwt token) {
-        Owner owner = new Owner(token.getSubject());
+    SafeStatus reopen(Owner owner) {
         safes.reopen(owner, false);
         return status(owner);
     }
 
     SafeStatus status(Owner owner) {
-        Safes.State state = safes.state(owner);
+        SafeStates.State state = safes.state(owner);
         DocumentService.Usage usage = documents.usage(owner);
         return new SafeStatus(state.status(), state.retrievalOnlyFrom(), state.retrievalOnlyUntil(), usage.documents(),
                 usage.usedBytes(),
@@ -91,18 +97,20 @@ class SafeController {
 
     @GetMapping("/api/v1/me/export")
     @RequiresLevel(EidasLevel.EIDAS2)
-    @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, manifeste SHA-256.",
+    @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, consentements, reçus signés, "
+            + "historique des accès, manifeste SHA-256.",
             description = "Gratuit et illimité ; seul un usage abusif est refusé (429 export-rate-limited).")
-    ResponseEntity<StreamingResponseBody> export(@AuthenticationPrincipal Jwt token) {
-        Owner owner = new Owner(token.getSubject());
+    ResponseEntity<StreamingResponseBody> export(Owner owner, Citizen citizen) {
         if (!exportLimiter.tryAcquire(owner.subject())) {
             throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "export-rate-limited");
         }
+        // Before the first byte. Without consent-service the archive still holds every document and says what it lacks.
+        Optional<CitizenConsents.History> history = consents.historyIfAvailable(citizen);
         String filename = "mon-coffre-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(out -> export.write(owner, out));
+                .body(out -> export.write(owner, history, out));
     }
 }

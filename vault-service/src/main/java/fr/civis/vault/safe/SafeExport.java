@@ -19,10 +19,11 @@ import java.util.zip.ZipOutputStream;
 import org.springframework.stereotype.Component;
 
 import fr.civis.vault.crypto.Digests;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.consent.CitizenConsents;
 import fr.civis.vault.document.Document;
 import fr.civis.vault.document.DocumentPage;
-import fr.civis.vault.document.DocumentService;
+import fr.civis.vault.document.DocumentReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -35,17 +36,17 @@ class SafeExport {
 
     private static final int PAGE = 100;
 
-    private final DocumentService documents;
+    private final DocumentReader documents;
     private final JsonMapper json;
     private final Clock clock;
 
-    SafeExport(DocumentService documents, JsonMapper json, Clock clock) {
+    SafeExport(DocumentReader documents, JsonMapper json, Clock clock) {
         this.documents = documents;
         this.json = json;
         this.clock = clock;
     }
 
-    void write(Owner owner, OutputStream out) throws IOException {
+    void write(Owner owner, Optional<CitizenConsents.History> consents, OutputStream out) throws IOException {
         List<Map<String, Object>> files = new ArrayList<>();
         try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
             int index = 0;
@@ -61,11 +62,26 @@ class SafeExport {
                     break;
                 }
             }
+            if (consents.isPresent()) {
+                CitizenConsents.History history = consents.get();
+                files.add(entry(zip, "consentements/consentements.json", out2 -> out2.write(
+                        json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history.consents()))));
+                for (Map.Entry<String, String> receipt : history.receipts().entrySet()) {
+                    files.add(entry(zip, "consentements/recus/" + receipt.getKey() + ".jws",
+                            out2 -> out2.write(receipt.getValue().getBytes(StandardCharsets.US_ASCII))));
+                }
+                files.add(entry(zip, "consentements/acces.json", out2 -> out2.write(
+                        json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history.accesses()))));
+            } else {
+                files.add(entry(zip, "consentements/INDISPONIBLE.txt",
+                        out2 -> out2.write(CONSENTS_UNAVAILABLE.getBytes(StandardCharsets.UTF_8))));
+            }
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("format", "civis-export/1");
             manifest.put("exportedAt", clock.instant().toString());
             manifest.put("subject", owner.subject());
             manifest.put("documentCount", index);
+            manifest.put("consents", consents.isPresent() ? "included" : "unavailable");
             manifest.put("files", files);
             entry(zip, "manifest.json", out2 -> out2.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
             entry(zip, "LISEZ-MOI.txt", out2 -> out2.write(README.getBytes(StandardCharsets.UTF_8)));
@@ -81,8 +97,17 @@ class SafeExport {
                          SHA-256 : elle permet de vérifier que l'archive est complète et intacte
                          (par exemple : sha256sum documents/*)
 
-            Les consentements et l'historique des accès s'ajouteront à cette archive quand le coffre
-            permettra de transmettre des documents à des services.
+            consentements/consentements.json  vos consentements : à quel service, pour quelle finalité,
+                         quels documents, depuis quand et jusqu'à quand, révoqués ou non
+            consentements/recus/   le reçu signé de chaque consentement (JWS) : il se vérifie avec les clés
+                         publiques du service des consentements (/.well-known/jwks.json)
+            consentements/acces.json  l'historique des accès à vos documents, refus compris
+            """;
+
+    private static final String CONSENTS_UNAVAILABLE = """
+            Le service des consentements ne répondait pas au moment de cet export : vos consentements, leurs
+            reçus et l'historique des accès n'y figurent pas. Vos documents, eux, sont tous là.
+            Refaites un export un peu plus tard pour les obtenir.
             """;
 
     @FunctionalInterface

@@ -15,7 +15,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.CitizenDirectory;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.citizen.SafeStates;
 
 /**
  * Sends the notices the outbox holds, one transaction each: a notice is marked sent only once the relay took it,
@@ -79,7 +81,7 @@ class SafeNoticeMailer {
         return true;
     }
 
-    private SimpleMailMessage cityClosure(CitizenDirectory.Contact contact, Safes.State state) {
+    private SimpleMailMessage cityClosure(CitizenDirectory.Contact contact, SafeStates.State state) {
         boolean english = contact.locale().getLanguage().equals("en");
         DateTimeFormatter date = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
                 .withLocale(english ? Locale.ENGLISH : Locale.FRENCH).withZone(PARIS);

@@ -5,69 +5,57 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import fr.civis.common.problem.ProblemException;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.citizen.SafeStates;
+import fr.civis.vault.consent.ConsentOutbox;
 
 /**
- * Whether a safe is open or closing. A closing safe is retrieval-only: its documents can be read and exported,
- * nothing can be added, changed or deleted, until the closure is cancelled or its keys are destroyed.
+ * Closing a safe and cancelling a closure. A closing safe is retrieval-only ({@link SafeStates}) until the closure is
+ * cancelled or its keys are destroyed.
  */
 @Component
-public class Safes {
-
-    /** {@code NOTICE}: the city decided a closure, still ahead; the safe works as usual until it starts. */
-    public enum Status { OPEN, NOTICE, CLOSING }
-
-    public record State(Status status, Instant retrievalOnlyFrom, Instant retrievalOnlyUntil) {
-    }
+class Safes {
 
     private final JdbcClient jdbc;
     private final SafeProperties settings;
     private final Clock clock;
+    private final SafeStates states;
+    private final ConsentOutbox outbox;
 
-    Safes(JdbcClient jdbc, SafeProperties settings, Clock clock) {
+    Safes(JdbcClient jdbc, SafeProperties settings, Clock clock, SafeStates states, ConsentOutbox outbox) {
+        this.outbox = outbox;
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        this.states = states;
     }
 
-    public State state(Owner owner) {
-        Instant now = clock.instant();
-        return jdbc.sql("SELECT retrieval_only_from, retrieval_only_until FROM citizen_key WHERE owner = :owner")
-                .param("owner", owner.subject())
-                .query((rs, n) -> rs.getTimestamp("retrieval_only_until") == null ? null : new State(
-                        rs.getTimestamp("retrieval_only_from").toInstant().isAfter(now) ? Status.NOTICE : Status.CLOSING,
-                        rs.getTimestamp("retrieval_only_from").toInstant(),
-                        rs.getTimestamp("retrieval_only_until").toInstant()))
-                .optional()
-                .orElse(new State(Status.OPEN, null, null));
-    }
-
-    /** Refuses any change to a retrieval-only safe. */
-    public void requireWritable(Owner owner) {
-        if (state(owner).status() == Status.CLOSING) {
-            throw new ProblemException(HttpStatus.CONFLICT, "safe-retrieval-only");
-        }
+    SafeStates.State state(Owner owner) {
+        return states.state(owner);
     }
 
     /**
      * The citizen closes their safe: retrieval-only for the grace period, then destroyed. Closing twice keeps the
      * first deadline. A safe that never held anything has nothing to keep and stays as it is.
      */
-    State close(Owner owner) {
+    @Transactional
+    SafeStates.State close(Owner owner) {
         Instant now = clock.instant();
-        jdbc.sql("""
+        int closed = jdbc.sql("""
                 UPDATE citizen_key SET retrieval_only_from = :from, retrieval_only_until = :until,
                                        closure_decided_by = 'citizen'
                 WHERE owner = :owner AND retrieval_only_until IS NULL
                 """)
                 .param("from", Timestamp.from(now)).param("until", Timestamp.from(now.plus(settings.closureGrace())))
                 .param("owner", owner.subject()).update();
+        if (closed > 0) {
+            // A closing safe releases nothing more: its releases end, now or as soon as consent-service is back.
+            outbox.ending(owner, null);
+        }
         return state(owner);
     }
 
@@ -94,7 +82,7 @@ public class Safes {
     }
 
     /** Cancels a closure; the citizen cancels their own, the city either kind. */
-    State reopen(Owner owner, boolean byCity) {
+    SafeStates.State reopen(Owner owner, boolean byCity) {
         jdbc.sql("""
                 UPDATE citizen_key SET retrieval_only_from = NULL, retrieval_only_until = NULL, closure_decided_by = NULL
                 WHERE owner = :owner AND (:byCity OR closure_decided_by = 'citizen')

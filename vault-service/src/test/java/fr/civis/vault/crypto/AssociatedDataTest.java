@@ -17,7 +17,7 @@ class AssociatedDataTest {
 
     @Test
     void contentFormatIsVersionedAndLengthPrefixed() {
-        byte[] ad = AssociatedData.documentContent(new DocumentRef(new Owner("a:b"), ID), 3);
+        byte[] ad = AssociatedData.documentContent(new DocumentRef("a:b", ID), 3);
 
         assertThat(HexFormat.of().formatHex(ad)).isEqualTo(
                 HexFormat.of().formatHex("civis:v1:document-content:".getBytes(StandardCharsets.US_ASCII))
@@ -30,20 +30,20 @@ class AssociatedDataTest {
     void differentTuplesNeverGiveTheSameBytes() {
         UUID other = UUID.fromString("3a000000-0000-0000-0000-0000000000ab");
         List<byte[]> all = List.of(
-                AssociatedData.citizenKey(new Owner("a:b"), "c"),
-                AssociatedData.citizenKey(new Owner("a"), "b:c"),
-                AssociatedData.citizenKey(new Owner("a:b:c"), "k"),
-                AssociatedData.documentKey(new DocumentRef(new Owner("a"), ID)),
-                AssociatedData.documentKey(new DocumentRef(new Owner("a:"), ID)),
-                AssociatedData.documentKey(new DocumentRef(new Owner("a"), other)),
-                AssociatedData.documentContent(new DocumentRef(new Owner("a"), ID), 1),
-                AssociatedData.documentContent(new DocumentRef(new Owner("a"), ID), 256),
-                AssociatedData.documentContent(new DocumentRef(new Owner("a:1"), ID), 1),
-                AssociatedData.documentField(new DocumentRef(new Owner("a"), ID), "title"),
-                AssociatedData.documentField(new DocumentRef(new Owner("a"), ID), "original-filename"),
-                AssociatedData.documentField(new DocumentRef(new Owner("a:title"), ID), "title"),
-                AssociatedData.documentField(new DocumentRef(new Owner("é"), ID), "title"),
-                AssociatedData.documentField(new DocumentRef(new Owner("e\u0301"), ID), "title"));
+                AssociatedData.citizenKey("a:b", "c"),
+                AssociatedData.citizenKey("a", "b:c"),
+                AssociatedData.citizenKey("a:b:c", "k"),
+                AssociatedData.documentKey(new DocumentRef("a", ID)),
+                AssociatedData.documentKey(new DocumentRef("a:", ID)),
+                AssociatedData.documentKey(new DocumentRef("a", other)),
+                AssociatedData.documentContent(new DocumentRef("a", ID), 1),
+                AssociatedData.documentContent(new DocumentRef("a", ID), 256),
+                AssociatedData.documentContent(new DocumentRef("a:1", ID), 1),
+                AssociatedData.documentField(new DocumentRef("a", ID), "title"),
+                AssociatedData.documentField(new DocumentRef("a", ID), "original-filename"),
+                AssociatedData.documentField(new DocumentRef("a:title", ID), "title"),
+                AssociatedData.documentField(new DocumentRef("é", ID), "title"),
+                AssociatedData.documentField(new DocumentRef("e\u0301", ID), "title"));
         Set<String> distinct = new HashSet<>();
         all.forEach(ad -> distinct.add(HexFormat.of().formatHex(ad)));
         assertThat(distinct).hasSize(all.size());
@@ -51,7 +51,7 @@ class AssociatedDataTest {
 
     @Test
     void everyPurposeHasItsOwnPrefix() {
-        DocumentRef ref = new DocumentRef(new Owner("a"), ID);
+        DocumentRef ref = new DocumentRef("a", ID);
         assertThat(new String(AssociatedData.citizenKey(ref.owner(), "k"), StandardCharsets.ISO_8859_1))
                 .startsWith("civis:v1:citizen-key:");
         assertThat(new String(AssociatedData.documentKey(ref), StandardCharsets.ISO_8859_1))

@@ -35,7 +35,7 @@ class DocumentContentTest {
     private static final int NEXT_PLAIN = SEGMENT - TAG;
 
     private static Keyring keyring;
-    private static Owner owner;
+    private static String owner;
     private static DocumentRef ref;
     private static DocumentKey key;
 

@@ -39,11 +39,11 @@ final class Fixtures {
         return KeyStoreKeyProvider.fromKeyStore(keyStore, alias, password);
     }
 
-    static Owner owner() {
-        return new Owner("sub-" + UUID.randomUUID());
+    static String owner() {
+        return "sub-" + UUID.randomUUID();
     }
 
-    static DocumentRef ref(Owner owner) {
+    static DocumentRef ref(String owner) {
         return new DocumentRef(owner, UUID.randomUUID());
     }
 

@@ -53,7 +53,7 @@ class KeyStoreKeyProviderTest {
         Path file = dir.resolve("master.p12");
         byte[] secret = "a serialized keyset, say".getBytes(StandardCharsets.UTF_8);
         byte[] wrapped = KeyStoreKeyProvider.openOrCreate(file, PASSPHRASE, "civis-master-1").wrap(secret, AD);
-        Owner owner = Fixtures.owner();
+        String owner = Fixtures.owner();
         byte[] sealedCitizenKey = Keyring.create(KeyStoreKeyProvider.openOrCreate(file, PASSPHRASE, "civis-master-1"))
                 .newCitizenKey(owner);
         byte[] before = Files.readAllBytes(file);

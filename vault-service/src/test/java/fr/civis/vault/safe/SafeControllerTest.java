@@ -12,6 +12,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -21,7 +24,9 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.consent.CitizenConsents;
+import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.document.DocumentService;
 
 /** Export, closing and reopening demand eidas2: below it, nothing of the act happens. */
@@ -46,9 +51,12 @@ class SafeControllerTest {
     SafeExport export;
     @MockitoBean
     ExportRateLimiter exportLimiter;
+    @MockitoBean
+    CitizenConsents consents;
 
     private static RequestPostProcessor tokenAt(String acr) {
-        return jwt().jwt(token -> token.subject(SUBJECT).claim("acr", acr));
+        return jwt().jwt(token -> token.subject(SUBJECT).claim("acr", acr).claim("azp", "civis-portal")
+                .claim("realm_access", Map.of("roles", List.of("citizen"))));
     }
 
     @Test
@@ -60,12 +68,12 @@ class SafeControllerTest {
                     .andExpect(header().string("WWW-Authenticate", CHALLENGE))
                     .andExpect(jsonPath("$.code").value("insufficient-user-authentication"));
         }
-        verifyNoInteractions(safes, export, exportLimiter, documents);
+        verifyNoInteractions(safes, export, exportLimiter, documents, consents);
     }
 
     @Test
     void readingTheSafeNeedsNoSecondFactor() throws Exception {
-        when(safes.state(any())).thenReturn(new Safes.State(Safes.Status.OPEN, null, null));
+        when(safes.state(any())).thenReturn(new SafeStates.State(SafeStates.Status.OPEN, null, null));
         when(documents.usage(any())).thenReturn(new DocumentService.Usage(0, 0, 10, 1000));
         mvc.perform(get("/api/v1/me/safe").with(tokenAt("eidas1")))
                 .andExpect(status().isOk())
@@ -74,12 +82,26 @@ class SafeControllerTest {
 
     @Test
     void closingAtEidas2Closes() throws Exception {
-        when(safes.state(any())).thenReturn(new Safes.State(Safes.Status.CLOSING, null, null));
+        when(safes.state(any())).thenReturn(new SafeStates.State(SafeStates.Status.CLOSING, null, null));
         when(documents.usage(any())).thenReturn(new DocumentService.Usage(0, 0, 10, 1000));
         mvc.perform(delete("/api/v1/me/safe").with(tokenAt("eidas2")))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.status").value("CLOSING"));
         verify(safes).close(new Owner(SUBJECT));
+    }
+
+    @Test
+    void aServiceTokenIsRefusedOnTheSafeWhateverItsLevel() throws Exception {
+        for (MockHttpServletRequestBuilder request : new MockHttpServletRequestBuilder[] {
+                get("/api/v1/me/safe"), get("/api/v1/me/export"), delete("/api/v1/me/safe")}) {
+            mvc.perform(request.with(jwt().jwt(token -> token.subject("5d0f0e0a-service-account")
+                            .claim("azp", "mairie-demo").claim("client_id", "mairie-demo").claim("acr", "eidas2")
+                            .claim("preferred_username", "service-account-mairie-demo")
+                            .claim("realm_access", Map.of("roles", List.of("default-roles-civis", "citizen"))))))
+                    .andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.code").value("caller-not-allowed"));
+        }
+        verifyNoInteractions(safes, export, exportLimiter, documents, consents);
     }
 
     @Test

@@ -1,21 +1,15 @@
-package fr.civis.vault.safe;
+package fr.civis.vault.citizen;
 
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
 
-import jakarta.validation.constraints.NotBlank;
-
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 
 import fr.civis.common.security.CivisSecurityProperties;
-import fr.civis.vault.crypto.Owner;
+import fr.civis.vault.security.ServiceAccount;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,40 +17,26 @@ import tools.jackson.databind.JsonNode;
  * no contact data of its own) with the vault's service account, which may only view users.
  */
 @Component
-class CitizenDirectory {
+public class CitizenDirectory {
 
-    @ConfigurationProperties("civis.directory")
-    record Settings(@DefaultValue("civis-vault") @NotBlank String clientId, String clientSecret) {
-    }
-
-    record Contact(String email, Locale locale) {
+    public record Contact(String email, Locale locale) {
     }
 
     private final RestClient http;
-    private final Settings settings;
+    private final ServiceAccount account;
     private final URI issuer;
 
-    CitizenDirectory(RestClient.Builder http, Settings settings, CivisSecurityProperties security) {
+    CitizenDirectory(RestClient.Builder http, ServiceAccount account, CivisSecurityProperties security) {
         this.http = http.build();
-        this.settings = settings;
+        this.account = account;
         this.issuer = security.issuer();
     }
 
-    Optional<Contact> contactOf(Owner owner) {
-        if (settings.clientSecret() == null || settings.clientSecret().isBlank()) {
-            throw new IllegalStateException("civis.directory.client-secret is not set: notices cannot be addressed");
-        }
-        var form = new LinkedMultiValueMap<String, String>();
-        form.add("grant_type", "client_credentials");
-        form.add("client_id", settings.clientId());
-        form.add("client_secret", settings.clientSecret());
-        JsonNode token = http.post().uri(issuer + "/protocol/openid-connect/token")
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form)
-                .retrieve().body(JsonNode.class);
+    public Optional<Contact> contactOf(Owner owner) {
         String admin = issuer.toString().replace("/realms/", "/admin/realms/");
         try {
             JsonNode user = http.get().uri(admin + "/users/{id}", owner.subject())
-                    .header("Authorization", "Bearer " + token.get("access_token").asString())
+                    .header("Authorization", "Bearer " + account.accessToken())
                     .retrieve().body(JsonNode.class);
             if (user == null || !user.hasNonNull("email")) {
                 return Optional.empty();

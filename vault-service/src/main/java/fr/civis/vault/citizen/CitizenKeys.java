@@ -1,4 +1,4 @@
-package fr.civis.vault.safe;
+package fr.civis.vault.citizen;
 
 import java.security.GeneralSecurityException;
 
@@ -11,7 +11,6 @@ import org.springframework.transaction.annotation.Transactional;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.vault.crypto.CitizenKey;
 import fr.civis.vault.crypto.Keyring;
-import fr.civis.vault.crypto.Owner;
 import fr.civis.vault.crypto.SealBrokenException;
 
 /** Each citizen's key, created on first use, kept wrapped by the master key, opened in memory per request. */
@@ -32,7 +31,7 @@ public class CitizenKeys {
         try {
             byte[] wrapped = stored(owner);
             if (wrapped == null) {
-                byte[] fresh = keyring.newCitizenKey(owner);
+                byte[] fresh = keyring.newCitizenKey(owner.subject());
                 jdbc.sql("""
                         INSERT INTO citizen_key (owner, wrapped_key, master_key_id) VALUES (:owner, :key, :masterKeyId)
                         ON CONFLICT (owner) DO NOTHING
@@ -43,7 +42,7 @@ public class CitizenKeys {
                 // A concurrent first upload may have won the insert: always use the stored key.
                 wrapped = stored(owner);
             }
-            return keyring.openCitizenKey(owner, wrapped);
+            return keyring.openCitizenKey(owner.subject(), wrapped);
         } catch (SealBrokenException broken) {
             throw new IllegalStateException("A citizen key does not open under the master key", broken);
         } catch (GeneralSecurityException keyProviderDown) {
@@ -58,7 +57,7 @@ public class CitizenKeys {
     }
 
     /** Destroys the citizen's key: every document key it wrapped, in the database and in its backups, is lost for good. */
-    void destroy(Owner owner) {
+    public void destroy(Owner owner) {
         jdbc.sql("DELETE FROM citizen_key WHERE owner = :owner").param("owner", owner.subject()).update();
     }
 

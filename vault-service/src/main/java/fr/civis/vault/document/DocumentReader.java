@@ -1,0 +1,181 @@
+package fr.civis.vault.document;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import fr.civis.common.problem.ProblemException;
+import fr.civis.vault.citizen.CitizenKeys;
+import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.crypto.CitizenKey;
+import fr.civis.vault.crypto.Digests;
+import fr.civis.vault.crypto.DocumentKey;
+import fr.civis.vault.crypto.DocumentRef;
+import fr.civis.vault.crypto.Keyring;
+import fr.civis.vault.crypto.SealBrokenException;
+import fr.civis.vault.storage.ObjectStore;
+
+/**
+ * The one way to read a document, whoever reads it (the owner's download, the export, a release to a service): find
+ * it under its owner, open its key, stream its plaintext while checking every segment and, at the end, its SHA-256.
+ * Every read names the owner: a document of someone else is never found, whatever its id.
+ */
+@Component
+public class DocumentReader {
+
+    private static final Logger log = LoggerFactory.getLogger(DocumentReader.class);
+    static final String TITLE = "title";
+    static final String FILENAME = "filename";
+
+    private final DocumentRepository documents;
+    private final CitizenKeys citizenKeys;
+    private final Keyring keyring;
+    private final ObjectStore store;
+    private final DocumentLimits limits;
+    private final Clock clock;
+
+    DocumentReader(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
+            DocumentLimits limits, Clock clock) {
+        this.documents = documents;
+        this.citizenKeys = citizenKeys;
+        this.keyring = keyring;
+        this.store = store;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    /** Writes the plaintext to {@code out}; the body must be written at most once. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * The plaintext of a document, with what a download response needs.
+     *
+     * @param sha256 of the plaintext, as stored at upload: what the body is checked against while it is written
+     */
+    public record Content(String contentType, long size, String filename, byte[] sha256, Body body) {
+    }
+
+    /**
+     * What a document is, without opening anything: its owner, type, size and digest. For releases, which learn the
+     * document's owner from the consent; the owner's own reads go through {@link #get} and {@link #content}.
+     *
+     * @param sha256 of the plaintext
+     */
+    public record Descriptor(Owner owner, UUID id, String type, String contentType, long size, byte[] sha256) {
+    }
+
+    public Optional<Descriptor> describe(UUID id) {
+        return documents.findAnyOwner(id).map(row -> new Descriptor(new Owner(row.owner()), row.id(),
+                row.type().code(), row.contentType(), row.size(), row.sha256()));
+    }
+
+    public DocumentPage list(Owner owner, Optional<DocumentType> type, int page, int size) {
+        long total = documents.count(owner.subject(), type);
+        List<DocumentRow> rows = documents.page(owner.subject(), type, page, size);
+        // One unwrap of the citizen's key for the whole page, not one per document.
+        CitizenKey citizenKey = rows.isEmpty() ? null : citizenKeys.keyOf(owner);
+        var items = rows.stream().map(row -> view(citizenKey, row)).toList();
+        return new DocumentPage(items, page, size, total, (total + size - 1) / size);
+    }
+
+    public Document get(Owner owner, UUID id) {
+        DocumentRow row = row(owner, id);
+        return view(citizenKeys.keyOf(owner), row);
+    }
+
+    /**
+     * The plaintext of a document. Up to {@code civis.documents.verify-before-sending}, it is read and checked whole
+     * before the first byte leaves; larger ones are checked as they stream, and a failure cuts the stream.
+     */
+    public Content content(Owner owner, UUID id) throws IOException {
+        DocumentRow row = row(owner, id);
+        DocumentKey key = openKey(owner, row);
+        String filename = openField(row, key, FILENAME, row.filenameSealed());
+        if (row.size() <= limits.verifyBeforeSending().toBytes()) {
+            ByteArrayOutputStream plaintext = new ByteArrayOutputStream((int) row.size());
+            copyVerified(row, key, plaintext);
+            byte[] verified = plaintext.toByteArray();
+            return new Content(row.contentType(), row.size(), filename, row.sha256(), out -> out.write(verified));
+        }
+        return new Content(row.contentType(), row.size(), filename, row.sha256(), out -> copyVerified(row, key, out));
+    }
+
+    private void copyVerified(DocumentRow row, DocumentKey key, OutputStream out) throws IOException {
+        MessageDigest sha256 = Digests.sha256();
+        try (InputStream sealed = store.get(row.objectName());
+                InputStream plaintext = key.openingStream(sealed, row.contentVersion())) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read; (read = plaintext.read(buffer)) != -1; ) {
+                sha256.update(buffer, 0, read);
+                out.write(buffer, 0, read);
+            }
+        } catch (IOException broken) {
+            throw corrupted(row, broken);
+        }
+        if (!MessageDigest.isEqual(sha256.digest(), row.sha256())) {
+            throw corrupted(row, null);
+        }
+    }
+
+    static ProblemException corrupted(DocumentRow row, Exception cause) {
+        log.error("Document {} failed its integrity check and was not served", row.id());
+        return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "document-corrupted", cause);
+    }
+
+    DocumentRow row(Owner owner, UUID id) {
+        return documents.find(owner.subject(), id).orElseThrow(DocumentReader::notFound);
+    }
+
+    static ProblemException notFound() {
+        return new ProblemException(HttpStatus.NOT_FOUND, "document-not-found");
+    }
+
+    DocumentKey openKey(Owner owner, DocumentRow row) {
+        return openKey(citizenKeys.keyOf(owner), row);
+    }
+
+    private DocumentKey openKey(CitizenKey citizenKey, DocumentRow row) {
+        try {
+            return keyring.openDocumentKey(new DocumentRef(citizenKey.owner(), row.id()), row.wrappedKey(), citizenKey);
+        } catch (SealBrokenException broken) {
+            throw corrupted(row, broken);
+        }
+    }
+
+    private static String openField(DocumentRow row, DocumentKey key, String field, byte[] sealed) {
+        try {
+            return key.openField(field, sealed);
+        } catch (SealBrokenException broken) {
+            throw corrupted(row, broken);
+        }
+    }
+
+    /** The metadata as the citizen sees it, personal fields opened. */
+    Document view(CitizenKey citizenKey, DocumentRow row) {
+        DocumentKey key = openKey(citizenKey, row);
+        boolean expired = row.validUntil() != null && row.validUntil().isBefore(LocalDate.now(clock));
+        return new Document(row.id(), row.type().code(), openField(row, key, TITLE, row.titleSealed()),
+                openField(row, key, FILENAME, row.filenameSealed()), row.contentType(), row.size(),
+                HexFormat.of().formatHex(row.sha256()), row.createdAt(), row.updatedAt(), row.validUntil(), expired);
+    }
+
+    Document view(Owner owner, DocumentRow row) {
+        return view(citizenKeys.keyOf(owner), row);
+    }
+}
