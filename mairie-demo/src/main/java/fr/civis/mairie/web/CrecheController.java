@@ -141,8 +141,7 @@ class CrecheController {
         }
         List<ReceivedDocument> received = new ArrayList<>();
         for (ReleasedDocument document : release.documents()) {
-            FetchedContent content = vault.content(release.consentId() == null ? consentId : release.consentId(),
-                    document.id());
+            FetchedContent content = vault.content(consentId, document.id());
             boolean verified = content.verified()
                     && (document.digest() == null || content.matchesListed(document.digest()))
                     && (document.size() == null || document.size() == content.size());
