@@ -67,11 +67,32 @@ final class HttpLogin {
         if (acrValues != null) {
             query.put("acr_values", acrValues);
         }
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/auth?" + KeycloakClient.form(query))).GET());
+        String location = authorize(URI.create(issuer + "/protocol/openid-connect/auth?" + KeycloakClient.form(query)),
+                redirectUri).location();
+        return exchange(location, state, verifier);
+    }
+
+    /**
+     * Where Keycloak sends this person back to a client, and how many of its pages they had to fill on the way.
+     *
+     * @param location the client's redirect URI with the code and state (or the error)
+     * @param pages    login pages filled in: none when the Keycloak session already covered the request (SSO)
+     */
+    record Authorization(String location, int pages) {
+    }
+
+    /**
+     * Follows an authorization request (of any client of the realm) through Keycloak, filling the login pages it
+     * shows, until Keycloak sends the browser to {@code redirectUri}; keeps the cookies, so a request after a login
+     * rides on the same Keycloak session.
+     */
+    Authorization authorize(URI authorizationRequest, String redirectUri) throws Exception {
+        HttpResponse<String> page = send(HttpRequest.newBuilder(authorizationRequest).GET());
+        int filled = 0;
         for (int pages = 0; pages < MAX_PAGES; pages++) {
             String location = page.headers().firstValue("Location").orElse(null);
             if (page.statusCode() == 302 && location != null && location.startsWith(redirectUri)) {
-                return exchange(location, state, verifier);
+                return new Authorization(location, filled);
             }
             if (page.statusCode() == 302 && location != null) {
                 page = send(HttpRequest.newBuilder(URI.create(issuer).resolve(location)).GET());
@@ -81,6 +102,7 @@ final class HttpLogin {
                 throw new AssertionError("Keycloak answered " + page.statusCode() + " during the login of " + username);
             }
             page = submit(page.body());
+            filled++;
         }
         throw new AssertionError("The login of " + username + " did not end after " + MAX_PAGES + " pages");
     }
@@ -190,7 +212,7 @@ final class HttpLogin {
         return attributes;
     }
 
-    private static Map<String, String> query(String raw) {
+    static Map<String, String> query(String raw) {
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String pair : raw == null ? new String[0] : raw.split("&")) {
             int equals = pair.indexOf('=');

@@ -53,6 +53,7 @@ public final class Civis {
                 Civis est prêt (%d s).
 
                   Mon coffre (portail des habitants)  %s/
+                  Inscription à la crèche (mairie)    %s/
                   Keycloak, console d'administration  %s/admin/  (utilisateur admin, mot de passe dans %s)
                   Service des consentements           %s/v3/api-docs
                   Messages envoyés (GreenMail)        %s/  (IMAP sur le port %d, sans mot de passe)
@@ -61,8 +62,8 @@ public final class Civis {
                 %s
                 Journaux : %s
                 Ctrl-C arrête tout ; les données sont conservées.
-                """.formatted(took.toSeconds(), settings.portalUrl(), settings.keycloakUrl(), platform.secrets().file(),
-                settings.consentUrl(), settings.mailWebUrl(), ports.imap(), settings.s3Url(), ports.postgres(), demo,
+                """.formatted(took.toSeconds(), settings.portalUrl(), settings.mairieDemoUrl(), settings.keycloakUrl(),
+                platform.secrets().file(), settings.consentUrl(), settings.mailWebUrl(), ports.imap(), settings.s3Url(), ports.postgres(), demo,
                 settings.dataDir().resolve("logs"));
     }
 }

@@ -95,6 +95,7 @@ public final class Platform implements AutoCloseable {
                             // Empty when clamd is not installed: the vault then says it does not scan.
                             Map.entry("CIVIS_SCANNING_CLAMD_PORT",
                                     scanning ? Integer.toString(settings.ports().clamd()) : "")));
+            platform.startMairieDemo();
             return platform;
         } catch (Exception | Error failure) {
             platform.close();
@@ -112,7 +113,7 @@ public final class Platform implements AutoCloseable {
 
     /**
      * The parts that run as processes, by the names used below: s3proxy, greenmail, clamd (when installed), keycloak,
-     * consent-service, vault-service. PostgreSQL is not among them: everything depends on it.
+     * consent-service, vault-service, mairie-demo. PostgreSQL is not among them: everything depends on it.
      */
     public Set<String> parts() {
         return parts.names();
@@ -331,7 +332,11 @@ public final class Platform implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.get(Secrets.KEYCLOAK_ADMIN_PASSWORD));
         // Placeholders of the realm files (realm-config).
         env.put("CIVIS_PORTAL_URL", settings.portalUrl());
+        env.put("CIVIS_MAIRIE_DEMO_URL", settings.mairieDemoUrl());
         env.put("CIVIS_MAIRIE_DEMO_SECRET", secrets.get(Secrets.MAIRIE_DEMO_SECRET));
+        env.put("CIVIS_MAIRIE_DEMO_PAIRWISE_SALT", secrets.get(Secrets.MAIRIE_DEMO_PAIRWISE_SALT));
+        env.put("CIVIS_PARTENAIRE_EAU_SECRET", secrets.get(Secrets.PARTENAIRE_EAU_SECRET));
+        env.put("CIVIS_PARTENAIRE_EAU_PAIRWISE_SALT", secrets.get(Secrets.PARTENAIRE_EAU_PAIRWISE_SALT));
         env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
         env.put("CIVIS_CONSENT_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
@@ -426,6 +431,29 @@ public final class Platform implements AutoCloseable {
                 runtime("services/" + name + ".jar").toString()), env,
                 service -> service.awaitHttp(
                         URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"),
+                        status -> status == 200, SERVICE_START));
+    }
+
+    /**
+     * The demonstration municipal app: a recipient of released documents, with no database of its own. Its citizens
+     * log in through Keycloak and it calls the vault with its own client-credentials token.
+     */
+    private void startMairieDemo() throws IOException, InterruptedException {
+        progress.accept("mairie-demo…");
+        var ports = settings.ports();
+        Map<String, String> env = new HashMap<>();
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        env.put("SERVER_PORT", Integer.toString(ports.mairieDemo()));
+        env.put("MANAGEMENT_SERVER_PORT", Integer.toString(ports.mairieDemoManagement()));
+        env.put("CIVIS_MAIRIE_URL", settings.mairieDemoUrl());
+        env.put("CIVIS_MAIRIE_ISSUER", settings.issuer());
+        env.put("CIVIS_MAIRIE_CLIENT_SECRET", secrets.get(Secrets.MAIRIE_DEMO_SECRET));
+        env.put("CIVIS_MAIRIE_VAULT_URL", "http://127.0.0.1:" + ports.vault());
+        env.put("CIVIS_MAIRIE_PORTAL_URL", settings.portalUrl());
+        parts.launch("mairie-demo", List.of(java, "-Xmx" + settings.maxHeap("mairie-demo"), "-jar",
+                runtime("services/mairie-demo.jar").toString()), env,
+                app -> app.awaitHttp(
+                        URI.create("http://127.0.0.1:" + ports.mairieDemoManagement() + "/actuator/health/readiness"),
                         status -> status == 200, SERVICE_START));
     }
 

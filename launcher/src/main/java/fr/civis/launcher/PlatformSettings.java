@@ -51,7 +51,8 @@ public record PlatformSettings(
     }
 
     public record Ports(int postgres, int s3, int smtp, int imap, int mailWeb, int clamd, int keycloak,
-            int keycloakManagement, int consent, int consentManagement, int vault, int vaultManagement) {
+            int keycloakManagement, int consent, int consentManagement, int vault, int vaultManagement,
+            int mairieDemo, int mairieDemoManagement) {
 
         /** The documented defaults, each overridable by a {@code CIVIS_PORT_*} variable. */
         static Ports from(Function<String, String> env) {
@@ -67,13 +68,15 @@ public record PlatformSettings(
                     port(env, "CIVIS_PORT_CONSENT", 8081),
                     port(env, "CIVIS_PORT_CONSENT_MANAGEMENT", 9081),
                     port(env, "CIVIS_PORT_VAULT", 8082),
-                    port(env, "CIVIS_PORT_VAULT_MANAGEMENT", 9082));
+                    port(env, "CIVIS_PORT_VAULT_MANAGEMENT", 9082),
+                    port(env, "CIVIS_PORT_MAIRIE_DEMO", 8090),
+                    port(env, "CIVIS_PORT_MAIRIE_DEMO_MANAGEMENT", 9090));
         }
 
         /** Ports free right now, so tests run beside a developer's platform without clashing. */
         public static Ports free() {
             return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
-                    freePort(), freePort(), freePort(), freePort(), freePort());
+                    freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
         }
 
         private static int port(Function<String, String> env, String name, int fallback) {
@@ -119,6 +122,11 @@ public record PlatformSettings(
 
     public String portalUrl() {
         return "http://localhost:" + ports.vault();
+    }
+
+    /** The demonstration municipal app (« Inscription à la crèche »), a recipient of released documents. */
+    public String mairieDemoUrl() {
+        return "http://localhost:" + ports.mairieDemo();
     }
 
     public String consentUrl() {

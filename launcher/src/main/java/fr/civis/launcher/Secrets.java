@@ -21,6 +21,10 @@ public final class Secrets {
     public static final String S3_ACCESS_KEY = "s3.access-key";
     public static final String S3_SECRET_KEY = "s3.secret-key";
     public static final String MAIRIE_DEMO_SECRET = "client.mairie-demo.secret";
+    public static final String PARTENAIRE_EAU_SECRET = "client.partenaire-eau.secret";
+    /** Salts of the recipients' pairwise subject identifiers: a new salt gives every citizen a new identifier there. */
+    public static final String MAIRIE_DEMO_PAIRWISE_SALT = "pairwise.mairie-demo.salt";
+    public static final String PARTENAIRE_EAU_PAIRWISE_SALT = "pairwise.partenaire-eau.salt";
     public static final String VAULT_KEYSTORE_PASSPHRASE = "vault.keystore.passphrase";
     public static final String VAULT_CLIENT_SECRET = "client.civis-vault.secret";
     public static final String FRANCECONNECT_CLIENT_SECRET = "client.franceconnect.secret";

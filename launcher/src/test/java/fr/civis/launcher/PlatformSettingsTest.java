@@ -22,6 +22,7 @@ class PlatformSettingsTest {
         assertThat(settings.ports().keycloak()).isEqualTo(8080);
         assertThat(settings.ports().vault()).isEqualTo(8082);
         assertThat(settings.ports().postgres()).isEqualTo(5433);
+        assertThat(settings.mairieDemoUrl()).isEqualTo("http://localhost:8090");
         assertThat(settings.issuer()).isEqualTo("http://localhost:8080/realms/civis");
         assertThat(settings.devData()).isTrue();
         assertThat(settings.keycloakHome()).isEqualTo(Path.of("/opt/civis/launcher/target/keycloak"));
