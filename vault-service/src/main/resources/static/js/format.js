@@ -1,27 +1,8 @@
 // Pure helpers for the documents of the safe: sizes, dates, file checks, download names.
 // No DOM access here, so that they can be checked on their own.
 
-/** Largest document the safe accepts (the server checks it again). 20 Mo, binary like the quota. */
-export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
-
 /** Longest title the safe accepts. */
 export const MAX_TITLE_LENGTH = 200;
-
-/** Types of documents of the safe: API code, in the order shown to people ("autre" last). */
-export const DOCUMENT_TYPES = [
-  'piece-identite',
-  'justificatif-domicile',
-  'acte-naissance',
-  'acte-mariage',
-  'acte-deces',
-  'livret-famille',
-  'avis-imposition',
-  'attestation-caf',
-  'rib',
-  'autre',
-];
-
-export const DEFAULT_DOCUMENT_TYPE = 'autre';
 
 /** Accepted formats: MIME type by file extension (PDF, JPEG, PNG, WebP, HEIC). */
 const ACCEPTED = {

@@ -8,19 +8,23 @@
 //   Keycloak, and are deleted as soon as the callback is read (single use);
 // - step-up (RFC 9470): when the API asks for a stronger login (acr_values), the act the
 //   person asked for (export, closing, reopening; no document, no token) joins them, and is
-//   retried once back, at most once;
-// - changes to the ways of signing in (security.js) are Keycloak's own actions (kc_action): the person leaves for
+//   retried once back, at most once (api.js reads the challenge, the screen knows the act);
+// - changes to the ways of signing in (screens/security.js) are Keycloak's own actions (kc_action): the person leaves for
 //   Keycloak, which asks the second factor first where needed, and comes back through the same callback;
 // - every text is written with textContent (no HTML injection), and the page has no
 //   inline script or style, as required by the Content-Security-Policy.
 
+import { apiJson, configureApi, errorMessage, newGeneration, portalConfig } from './api.js';
+import { setCatalogue } from './catalogue.js';
+import { closeAllDialogs, wireDialogs } from './dialogs.js';
 import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
-import { currentLanguage, isSupported, lookup, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
-import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './documents.js';
-import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './security.js';
+import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
+import { renderAccount, setAccount } from './screens/account.js';
+import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
+import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
+import { $ } from './ui.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
-const CONFIG_URL = '/portal/config';
 const ME_URL = '/api/v1/me';
 
 // --- State (memory only) ---------------------------------------------------------------
@@ -29,6 +33,8 @@ let config = null;
 let accessToken = null;
 let idToken = null;
 let me = null;
+/** The ways to sign in have been read once (or could not be): the security section may show. */
+let securityRead = false;
 
 const ui = {
   busy: false, // true while signing in or out: neither the welcome nor the account is shown
@@ -36,54 +42,13 @@ const ui = {
   error: null, // { key, params } for our own messages, { text } for messages from the server
 };
 
-const configPromise = fetch(CONFIG_URL, { headers: { Accept: 'application/json' }, cache: 'no-store' })
-  .then((response) => {
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    return response.json();
-  })
-  .then((json) => {
-    config = json;
-    return json;
-  })
-  .catch((error) => {
-    console.error('Cannot load the portal configuration', error);
-    return null;
-  });
-
-const $ = (id) => document.getElementById(id);
+const configPromise = portalConfig.then((json) => {
+  config = json;
+  setCatalogue(json?.documents);
+  return json;
+});
 
 // --- Rendering -------------------------------------------------------------------------
-
-function roleLabel(code) {
-  return lookup(`role.${code}`) ?? code;
-}
-
-function acrLabel(code) {
-  if (code === null || code === undefined || code === '') {
-    return t('acr.unknown');
-  }
-  return lookup(`acr.${code}`) ?? String(code);
-}
-
-function renderMe() {
-  if (!me) {
-    return;
-  }
-  const roles = Array.isArray(me.roles) ? me.roles.filter((r) => typeof r === 'string') : [];
-  $('me-sub').textContent = me.sub ?? '';
-  $('me-username').textContent = me.username || t('me.none');
-  const rolesElement = $('me-roles');
-  rolesElement.dataset.roles = roles.join(',');
-  rolesElement.textContent = roles.length ? roles.map(roleLabel).join(', ') : t('me.noRoles');
-  const acrElement = $('me-acr');
-  acrElement.dataset.acr = me.acr ?? '';
-  acrElement.textContent = acrLabel(me.acr);
-  const greeting = $('me-greeting');
-  greeting.hidden = !me.name;
-  greeting.textContent = me.name ? t('me.greeting', { name: me.name }) : '';
-}
 
 function render() {
   translatePage();
@@ -97,11 +62,14 @@ function render() {
 
   const signedIn = Boolean(accessToken);
   $('welcome').hidden = ui.busy || signedIn;
-  $('me').hidden = ui.busy || !signedIn || !me;
+  const shown = !ui.busy && signedIn && Boolean(me);
+  $('me').hidden = !shown;
   $('session-actions').hidden = ui.busy || !signedIn;
-  renderMe();
-  renderDocuments(!ui.busy && signedIn && Boolean(me));
-  renderSecurity(!ui.busy && signedIn && Boolean(me));
+  $('documents').hidden = !shown;
+  $('security').hidden = !shown || !securityRead;
+  renderAccount();
+  renderDocuments();
+  renderSecurity();
 
   const status = $('status');
   const statusText = ui.status ? t(ui.status) : '';
@@ -279,10 +247,13 @@ async function handleCallback(params, pending) {
     return;
   }
 
+  newGeneration();
   accessToken = tokens.access_token;
   idToken = tokens.id_token;
   if (await loadMe()) {
     await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null);
+    securityRead = true;
+    render();
     if (pending.resume) {
       resumeAction(pending.resume);
     } else if (pending.action) {
@@ -293,54 +264,27 @@ async function handleCallback(params, pending) {
 
 // --- Account ---------------------------------------------------------------------------
 
-/** Reads an RFC 9457 problem (or any JSON error) and returns the text to show, if any. */
-async function problemText(response) {
-  try {
-    const type = response.headers.get('Content-Type') || '';
-    if (!type.includes('json')) {
-      return null;
-    }
-    const problem = await response.json();
-    const text = problem?.detail || problem?.title;
-    return typeof text === 'string' && text.trim() ? text : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Reads who is signed in; true when the page shows them. */
 async function loadMe() {
   ui.busy = true;
   ui.status = 'status.signingIn';
   render();
-  let response;
+  let identity;
   try {
-    response = await fetch(ME_URL, {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    identity = await apiJson(ME_URL);
   } catch (error) {
-    console.error('API unreachable', error);
-    showError({ key: 'error.network' });
-    return false;
-  }
-  if (!response.ok) {
-    const text = await problemText(response);
-    if (response.status === 401) {
-      forgetTokens();
-      showError(text ? { text } : { key: 'error.sessionExpired' });
-    } else {
-      showError(text ? { text } : { key: 'error.generic' });
+    const message = errorMessage(error);
+    if (message) {
+      showError(message);
     }
     return false;
   }
-  try {
-    me = await response.json();
-  } catch {
+  if (!identity || typeof identity !== 'object') {
     showError({ key: 'error.generic' });
     return false;
   }
+  me = identity;
+  setAccount(me);
   ui.busy = false;
   ui.status = null;
   ui.error = null;
@@ -363,6 +307,10 @@ function forgetTokens() {
   accessToken = null;
   idToken = null;
   me = null;
+  securityRead = false;
+  newGeneration();
+  setAccount(null);
+  closeAllDialogs();
   resetDocuments();
   resetSecurity();
 }
@@ -404,16 +352,14 @@ async function switchLanguage(lang) {
 async function start() {
   $('login-button').addEventListener('click', () => login());
   $('logout-button').addEventListener('click', logout);
-  initDocuments({
+  configureApi({
     token: () => accessToken,
     signedOut: sessionExpired,
     stepUp: (acr, action) => login({ acr, resume: action }),
   });
-  initSecurity({
-    token: () => accessToken,
-    signedOut: sessionExpired,
-    act: (action, acr) => login({ acr, action }),
-  });
+  wireDialogs();
+  initDocuments();
+  initSecurity({ act: (action, acr) => login({ acr, action }) });
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));
   }

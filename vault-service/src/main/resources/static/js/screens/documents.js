@@ -1,0 +1,1095 @@
+// "Mes documents": the documents of the safe (add, list, download, rename, delete),
+// the space used, the export of everything and the closing of the safe.
+//
+// The access token stays in portal.js (memory only): this module asks for it at each call.
+// Every text is written with textContent; every message comes from i18n/<lang>.json,
+// except the "detail" of the server's problem+json answers (already in the person's language).
+
+import {
+  ApiError,
+  DOCUMENTS_URL,
+  api,
+  currentGeneration,
+  errorMessage,
+  readJson,
+  responseBlob,
+  saveBlob,
+  sendDocument,
+  steppingUp,
+} from '../api.js';
+import { DEFAULT_DOCUMENT_TYPE, documentTypes, maxDocumentBytes } from '../catalogue.js';
+import { closeAllDialogs, closeDialog, openDialog } from '../dialogs.js';
+import {
+  ACCEPT_ATTRIBUTE,
+  MAX_TITLE_LENGTH,
+  acceptedContentType,
+  filenameFromContentDisposition,
+  formatInstant,
+  formatLocalDate,
+  formatSize,
+  isIsoDate,
+  localeOf,
+  randomUuid,
+  titleFromFilename,
+} from '../format.js';
+import { currentLanguage, t } from '../i18n.js';
+import { $, messageText, plural, setInvalid, show, typeLabel } from '../ui.js';
+
+const SAFE_URL = '/api/v1/me/safe';
+const EXPORT_URL = '/api/v1/me/export';
+const PAGE_SIZE = 20;
+const EXPORT_FALLBACK_NAME = 'mon-coffre.zip';
+
+// --- State (memory only) ---------------------------------------------------------------
+
+/** The first reading of the safe and of the list after sign-in, which a resumed action waits for. */
+let initialLoad = Promise.resolve();
+let optionsLanguage = null;
+let renderedDialogLanguage = null;
+
+const state = {
+  safe: null, // answer of GET /api/v1/me/safe, null when unknown
+  safeStatus: null, // { key, params } polite message about the safe
+  safeError: null, // message of the alert about the safe (export, closing, reopening)
+  list: null, // answer of GET /api/v1/documents
+  page: 0,
+  filter: '',
+  listRequest: 0,
+  listLoading: false,
+  listStatus: null,
+  listError: null,
+};
+
+const upload = {
+  file: null, // the chosen File
+  contentType: null, // MIME type to send, null when the format is not accepted
+  key: null, // Idempotency-Key: one per chosen file, kept for retries
+  titleAuto: true, // the title was filled from the file name (so a new file may replace it)
+  xhr: null,
+  phase: 'idle', // idle | sending | checking | done | failed | cancelled
+  percent: 0,
+  announced: -1, // last tenth of the progress announced to screen readers
+  error: null,
+  retry: false,
+};
+
+const busy = {
+  downloads: new Set(),
+  export: false,
+  dialog: false,
+  reopen: false,
+};
+
+function quoted(title) {
+  return String(title ?? '');
+}
+
+// --- Safe (space used, closing) ---------------------------------------------------------
+
+function safeStatus() {
+  return state.safe?.status ?? 'OPEN';
+}
+
+function canChange() {
+  return safeStatus() === 'OPEN';
+}
+
+function applySafe(safe) {
+  if (safe && typeof safe === 'object' && typeof safe.status === 'string') {
+    state.safe = safe;
+  }
+}
+
+async function loadSafe() {
+  try {
+    const response = await api(SAFE_URL);
+    applySafe(await readJson(response));
+  } catch (error) {
+    // The space line is a help, not a must: without it the page still works.
+    if (!(error instanceof ApiError) || !error.signedOut) {
+      console.warn('Cannot read the state of the safe', error);
+    }
+  }
+  renderSafe();
+  renderList();
+}
+
+function renderSafe() {
+  const safe = state.safe;
+  const lang = currentLanguage();
+  const usage = $('safe-usage');
+  if (safe && Number.isFinite(safe.documents) && Number.isFinite(safe.usedBytes) && Number.isFinite(safe.quotaBytes)) {
+    show(usage, {
+      key: plural('safe.usage', safe.documents),
+      params: {
+        count: new Intl.NumberFormat(localeOf(lang)).format(safe.documents),
+        used: formatSize(safe.usedBytes, lang),
+        quota: formatSize(safe.quotaBytes, lang),
+      },
+    });
+    usage.hidden = false;
+  } else {
+    usage.textContent = '';
+    usage.hidden = true;
+  }
+
+  const status = safeStatus();
+  const banner = $('safe-closing-banner');
+  banner.hidden = status !== 'CLOSING';
+  if (status === 'CLOSING') {
+    const until = formatInstant(safe?.retrievalOnlyUntil, lang);
+    show($('safe-closing-text'), until ? { key: 'safe.closing', params: { date: until } } : { key: 'safe.closing.noDate' });
+  }
+  $('safe-closed').hidden = status !== 'CLOSED';
+  $('safe-notice').hidden = status !== 'NOTICE';
+  if (status === 'NOTICE') {
+    show($('safe-notice'), {
+      key: 'safe.notice',
+      params: { from: formatInstant(safe?.retrievalOnlyFrom, lang), until: formatInstant(safe?.retrievalOnlyUntil, lang) },
+    });
+  }
+  $('upload-card').hidden = !canChange();
+  $('close-safe-button').hidden = !canChange();
+  $('export-button').hidden = status === 'CLOSED';
+  $('safe-card').hidden = status === 'CLOSED';
+  show($('safe-status'), state.safeStatus, false);
+  show($('safe-error'), state.safeError);
+}
+
+/**
+ * Downloads the archive of every document, where the person asked for it: in the page or in the closing dialog
+ * (origin), which shows where it stands. resumed: the retry after a step-up.
+ */
+async function downloadExport(origin, resumed = false) {
+  if (busy.export) {
+    return;
+  }
+  const report = origin === 'dialog' ? reportInDialog : reportInPage;
+  busy.export = true;
+  report({ key: 'safe.exporting' }, null);
+  try {
+    const response = await api(EXPORT_URL, { accept: 'application/zip, */*' });
+    const blob = await responseBlob(response);
+    const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) || EXPORT_FALLBACK_NAME;
+    saveBlob(blob, name);
+    report({ key: 'safe.exported' }, null);
+  } catch (error) {
+    if (steppingUp(error, { screen: 'documents', action: 'export', origin, resumed })) {
+      report({ key: 'stepup.redirecting' }, null);
+      return;
+    }
+    report(null, errorMessage(error, { notFound: 'error.notAvailable' }));
+  } finally {
+    busy.export = false;
+  }
+}
+
+function reportInPage(status, error) {
+  state.safeStatus = status;
+  state.safeError = error;
+  renderSafe();
+}
+
+function reportInDialog(status, error) {
+  show($('close-safe-status'), status, false);
+  show($('close-safe-error'), error);
+}
+
+async function closeSafe(resumed = false) {
+  if (busy.dialog) {
+    return;
+  }
+  busy.dialog = true;
+  show($('close-safe-error'), null);
+  try {
+    const response = await api(SAFE_URL, { method: 'DELETE' });
+    const safe = await readJson(response);
+    applySafe(safe);
+    if (!safe || safe.status !== 'CLOSING') {
+      await loadSafe();
+    }
+    state.safeError = null;
+    state.safeStatus = null;
+    renderSafe();
+    renderList();
+    closeDialog($('close-safe-dialog')); // the focus goes to the banner (see openCloseSafe)
+  } catch (error) {
+    if (steppingUp(error, { screen: 'documents', action: 'close', resumed })) {
+      show($('close-safe-status'), { key: 'stepup.redirecting' }, false);
+      return;
+    }
+    show($('close-safe-error'), errorMessage(error, { notFound: 'error.notAvailable' }));
+  } finally {
+    busy.dialog = false;
+  }
+}
+
+async function reopenSafe(resumed = false) {
+  if (busy.reopen) {
+    return;
+  }
+  busy.reopen = true;
+  state.safeError = null;
+  state.safeStatus = { key: 'safe.reopening' };
+  renderSafe();
+  try {
+    const response = await api(`${SAFE_URL}/reopen`, { method: 'POST' });
+    const safe = await readJson(response);
+    applySafe(safe);
+    if (!safe || safe.status !== 'OPEN') {
+      await loadSafe();
+    }
+    state.safeStatus = { key: 'safe.reopened' };
+    renderSafe();
+    renderList();
+    $('documents-title').focus();
+  } catch (error) {
+    state.safeStatus = steppingUp(error, { screen: 'documents', action: 'reopen', resumed }) ? { key: 'stepup.redirecting' } : null;
+    state.safeError = state.safeStatus ? null : errorMessage(error, { notFound: 'error.notAvailable' });
+    renderSafe();
+  } finally {
+    busy.reopen = false;
+  }
+}
+
+// --- List --------------------------------------------------------------------------------
+
+async function loadList({ announce = false, focusTitle = false } = {}) {
+  const request = ++state.listRequest;
+  state.listLoading = true;
+  state.listError = null;
+  // Say "loading" only when it lasts: quick answers would just add noise for screen readers.
+  setTimeout(() => {
+    if (request === state.listRequest && state.listLoading) {
+      state.listStatus = { key: 'list.loading' };
+      renderListMessages();
+    }
+  }, 600);
+  const query = new URLSearchParams({ page: String(state.page), size: String(PAGE_SIZE) });
+  if (state.filter) {
+    query.set('type', state.filter);
+  }
+  try {
+    const response = await api(`${DOCUMENTS_URL}?${query}`);
+    const list = await readJson(response);
+    if (request !== state.listRequest) {
+      return;
+    }
+    if (!list || !Array.isArray(list.items)) {
+      throw new ApiError({ status: 500 });
+    }
+    const totalPages = Number(list.totalPages) || 0;
+    // The last page may have emptied (documents deleted elsewhere): show the one before.
+    if (list.items.length === 0 && state.page > 0 && totalPages > 0 && state.page >= totalPages) {
+      state.page = totalPages - 1;
+      await loadList({ announce, focusTitle });
+      return;
+    }
+    state.list = list;
+    state.page = Number(list.page) || 0;
+    state.listLoading = false;
+    if (announce) {
+      state.listStatus = foundMessage(list);
+    } else if (state.listStatus?.key === 'list.loading') {
+      state.listStatus = null;
+    }
+    renderList();
+    if (focusTitle) {
+      $('list-title').focus();
+    }
+  } catch (error) {
+    if (request !== state.listRequest) {
+      return;
+    }
+    state.listLoading = false;
+    state.listStatus = null;
+    state.listError = errorMessage(error);
+    renderList();
+  }
+}
+
+function foundMessage(list) {
+  const total = Number(list.totalItems) || 0;
+  const found = { key: plural('list.found', total), params: { count: total } };
+  if ((Number(list.totalPages) || 0) > 1) {
+    return { text: `${messageText(found)} ${t('list.page', { page: state.page + 1, pages: list.totalPages })}` };
+  }
+  return found;
+}
+
+function renderListMessages() {
+  show($('list-status'), state.listStatus, false);
+  show($('documents-error'), state.listError);
+}
+
+function documentElement(doc, lang, editable) {
+  const title = quoted(doc.title);
+  const item = document.createElement('li');
+  item.className = 'document';
+  item.dataset.documentId = String(doc.id ?? '');
+
+  const heading = document.createElement('h4');
+  heading.className = 'document-title';
+  heading.textContent = title;
+  item.append(heading);
+
+  const meta = document.createElement('p');
+  meta.className = 'document-meta';
+  const parts = [
+    typeLabel(doc.type),
+    doc.createdAt ? t('doc.added', { date: formatInstant(doc.createdAt, lang) }) : '',
+    Number.isFinite(doc.size) ? formatSize(doc.size, lang) : '',
+  ];
+  for (const [index, part] of parts.filter(Boolean).entries()) {
+    if (index > 0) {
+      const separator = document.createElement('span');
+      separator.className = 'document-meta-separator';
+      separator.setAttribute('aria-hidden', 'true');
+      separator.textContent = '·';
+      meta.append(' ', separator, ' ');
+    }
+    const span = document.createElement('span');
+    span.className = 'document-meta-part';
+    span.textContent = part;
+    meta.append(span);
+  }
+  item.append(meta);
+
+  const validUntil = doc.validUntil ? formatLocalDate(doc.validUntil, lang) : '';
+  if (doc.expired === true) {
+    const validity = document.createElement('p');
+    validity.className = 'document-validity is-expired';
+    const badge = document.createElement('strong');
+    badge.className = 'document-expired badge';
+    badge.textContent = t('doc.expired');
+    validity.append(badge);
+    if (validUntil) {
+      validity.append(' ', t('doc.expiredSince', { date: validUntil }));
+    }
+    item.append(validity);
+  } else if (validUntil) {
+    const validity = document.createElement('p');
+    validity.className = 'document-validity';
+    validity.textContent = t('doc.validUntil', { date: validUntil });
+    item.append(validity);
+  }
+
+  const actions = document.createElement('div');
+  actions.className = 'document-actions';
+  const buttons = [['document-download', 'doc.download']];
+  if (editable) {
+    buttons.push(['document-rename', 'doc.rename'], ['document-delete', 'doc.delete']);
+  }
+  for (const [className, key] of buttons) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = `button button-small ${className === 'document-delete' ? 'button-danger-outline' : 'button-secondary'} ${className}`;
+    button.textContent = t(key);
+    button.setAttribute('aria-label', t(`${key}.label`, { title }));
+    if (className === 'document-download' && busy.downloads.has(doc.id)) {
+      button.setAttribute('aria-disabled', 'true');
+    }
+    actions.append(button);
+  }
+  item.append(actions);
+  return item;
+}
+
+/** Rebuilds the list, keeping the keyboard focus on the same button of the same document. */
+function renderList() {
+  renderListMessages();
+  const container = $('document-list');
+  const list = state.list;
+  const lang = currentLanguage();
+
+  const active = document.activeElement;
+  const activeItem = active && container.contains(active) ? active.closest('.document') : null;
+  const focusId = activeItem?.dataset.documentId ?? null;
+  const focusClass = active?.classList ? ['document-download', 'document-rename', 'document-delete'].find((c) => active.classList.contains(c)) : null;
+
+  const items = list?.items ?? [];
+  const editable = canChange();
+  container.replaceChildren(...items.map((doc) => documentElement(doc, lang, editable)));
+  container.hidden = items.length === 0;
+
+  const empty = $('documents-empty');
+  const showEmpty = Boolean(list) && items.length === 0 && !state.listError;
+  empty.hidden = !showEmpty;
+  empty.textContent = showEmpty ? t(state.filter ? 'list.emptyFilter' : 'list.empty') : '';
+
+  const pages = Number(list?.totalPages) || 0;
+  $('pager').hidden = pages <= 1;
+  $('page-previous').disabled = state.page <= 0;
+  $('page-next').disabled = state.page >= pages - 1;
+  $('page-info').textContent = pages > 1 ? t('list.page', { page: state.page + 1, pages }) : '';
+
+  if (focusId !== null) {
+    const again = findDocumentButton(focusId, focusClass ?? 'document-download') ?? findDocumentButton(focusId, 'document-download');
+    (again ?? $('list-title')).focus();
+  }
+}
+
+function findDocument(id) {
+  return state.list?.items?.find((doc) => String(doc.id) === String(id)) ?? null;
+}
+
+function findDocumentButton(id, className) {
+  for (const item of $('document-list').querySelectorAll('.document')) {
+    if (item.dataset.documentId === String(id)) {
+      return item.querySelector(`.${className}`);
+    }
+  }
+  return null;
+}
+
+async function downloadDocument(doc) {
+  if (busy.downloads.has(doc.id)) {
+    return;
+  }
+  busy.downloads.add(doc.id);
+  state.listError = null;
+  state.listStatus = { key: 'doc.downloading', params: { title: quoted(doc.title) } };
+  renderListMessages();
+  findDocumentButton(doc.id, 'document-download')?.setAttribute('aria-disabled', 'true');
+  try {
+    const response = await api(`${DOCUMENTS_URL}/${encodeURIComponent(doc.id)}/content`, { accept: '*/*' });
+    const blob = await responseBlob(response);
+    const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) || doc.filename || doc.title || 'document';
+    saveBlob(blob, name);
+    state.listStatus = { key: 'doc.downloaded', params: { title: quoted(doc.title) } };
+  } catch (error) {
+    state.listStatus = null;
+    state.listError = errorMessage(error, { notFound: 'error.documentGone' });
+    if (error instanceof ApiError && error.status === 404) {
+      loadList();
+    }
+  } finally {
+    busy.downloads.delete(doc.id);
+    findDocumentButton(doc.id, 'document-download')?.removeAttribute('aria-disabled');
+    renderListMessages();
+  }
+}
+
+// --- Upload ------------------------------------------------------------------------------
+
+function uploadFields() {
+  return {
+    file: $('upload-file'),
+    camera: $('upload-camera'),
+    type: $('upload-type'),
+    title: $('upload-title'),
+    validUntil: $('upload-valid-until'),
+  };
+}
+
+/** Problem with the chosen file itself (format, size), or null. */
+function fileProblem() {
+  if (!upload.file) {
+    return { field: 'file', message: { key: 'upload.error.noFile' } };
+  }
+  if (!upload.contentType) {
+    return { field: 'file', message: { key: 'upload.error.badType' } };
+  }
+  const max = maxDocumentBytes();
+  if (max && upload.file.size > max) {
+    return {
+      field: 'file',
+      message: {
+        key: 'upload.error.tooLarge',
+        params: { size: formatSize(upload.file.size, currentLanguage()), max: formatSize(max, currentLanguage()) },
+      },
+    };
+  }
+  if (upload.file.size === 0) {
+    return { field: 'file', message: { key: 'upload.error.empty' } };
+  }
+  return null;
+}
+
+function chooseFile(file, { syncInput = false } = {}) {
+  if (upload.xhr) {
+    return;
+  }
+  const fields = uploadFields();
+  upload.file = file ?? null;
+  upload.contentType = file ? acceptedContentType(file) : null;
+  upload.key = file ? randomUuid() : null;
+  upload.phase = 'idle';
+  upload.percent = 0;
+  upload.announced = -1;
+  upload.retry = false;
+  upload.error = null;
+  if (file && syncInput) {
+    // Show the dropped or photographed file in the main input too (not possible in every browser).
+    try {
+      const transfer = new DataTransfer();
+      transfer.items.add(file);
+      fields.file.files = transfer.files;
+    } catch {
+      fields.file.value = '';
+    }
+  }
+  if (file && (upload.titleAuto || !fields.title.value.trim())) {
+    fields.title.value = titleFromFilename(file.name);
+    upload.titleAuto = true;
+  }
+  setInvalid(fields.title, false);
+  const problem = file ? fileProblem() : null;
+  upload.error = problem?.message ?? null;
+  setInvalid(fields.file, Boolean(problem));
+  renderUpload();
+}
+
+/** Checks the form; shows the first problem and puts the focus on its field. */
+function validateUpload() {
+  const fields = uploadFields();
+  const problems = [];
+  const filePb = fileProblem();
+  if (filePb) {
+    problems.push(filePb);
+  }
+  const title = fields.title.value.trim();
+  if (!title) {
+    problems.push({ field: 'title', message: { key: 'form.error.titleMissing' } });
+  } else if (Array.from(title).length > MAX_TITLE_LENGTH) {
+    problems.push({ field: 'title', message: { key: 'form.error.titleTooLong' } });
+  }
+  const date = fields.validUntil.value;
+  if (fields.validUntil.validity?.badInput || (date && !isIsoDate(date))) {
+    problems.push({ field: 'validUntil', message: { key: 'form.error.date' } });
+  }
+  setInvalid(fields.file, problems.some((p) => p.field === 'file'));
+  setInvalid(fields.title, problems.some((p) => p.field === 'title'));
+  setInvalid(fields.validUntil, problems.some((p) => p.field === 'validUntil'));
+  if (problems.length === 0) {
+    return true;
+  }
+  upload.error = problems[0].message;
+  upload.phase = upload.phase === 'done' ? 'idle' : upload.phase;
+  renderUpload();
+  fields[problems[0].field].focus();
+  return false;
+}
+
+function startUpload() {
+  if (upload.xhr || !canChange()) {
+    return;
+  }
+  upload.error = null;
+  if (!validateUpload()) {
+    return;
+  }
+  const fields = uploadFields();
+  const file = upload.file;
+  // Send the right type even when the browser does not know it (HEIC pictures).
+  const content = file.type === upload.contentType ? file : new File([file], file.name, { type: upload.contentType });
+  const form = new FormData();
+  form.append('file', content, file.name);
+  form.append('type', fields.type.value || DEFAULT_DOCUMENT_TYPE);
+  form.append('title', fields.title.value.trim());
+  if (fields.validUntil.value) {
+    form.append('validUntil', fields.validUntil.value);
+  }
+
+  const sending = sendDocument(form, {
+    key: upload.key,
+    onProgress: (percent) => {
+      if (upload.xhr === sending) {
+        upload.percent = percent;
+        renderUpload();
+      }
+    },
+    onSent: () => {
+      if (upload.xhr === sending) {
+        upload.percent = 100;
+        upload.phase = 'checking'; // sent: the safe checks it (viruses) before answering
+        renderUpload();
+      }
+    },
+  });
+  if (!sending) {
+    return; // signed out
+  }
+  upload.xhr = sending;
+  upload.phase = 'sending';
+  upload.percent = 0;
+  upload.announced = -1;
+  upload.retry = false;
+  renderUpload(true);
+  sending.done.then((outcome) => {
+    if (upload.xhr !== sending || outcome.stale) {
+      return;
+    }
+    upload.xhr = null;
+    if (outcome.signedOut) {
+      return;
+    }
+    if (outcome.aborted) {
+      upload.phase = 'cancelled';
+      upload.percent = 0;
+    } else if (outcome.error) {
+      uploadRefused(outcome.error, outcome.retry);
+    } else {
+      uploadSucceeded(outcome.doc);
+    }
+    renderUpload(true);
+  });
+}
+
+function uploadFailed(message, retry) {
+  upload.phase = 'failed';
+  upload.error = message;
+  upload.retry = retry;
+}
+
+function uploadRefused(error, retry) {
+  if (error.network) {
+    uploadFailed({ key: 'upload.error.network' }, true);
+    return;
+  }
+  if (!retry && error.status >= 400 && error.status < 500) {
+    // Refused for good (too large, full, infected, incorrect): once corrected, it is a new request.
+    upload.key = randomUuid();
+  }
+  uploadFailed(errorMessage(error), retry);
+}
+
+function uploadSucceeded(doc) {
+  const fields = uploadFields();
+  upload.phase = 'done';
+  upload.percent = 100;
+  upload.error = null;
+  upload.retry = false;
+  upload.file = null;
+  upload.contentType = null;
+  upload.key = null;
+  upload.titleAuto = true;
+  $('upload-form').reset();
+  fields.camera.value = '';
+  for (const field of [fields.file, fields.title, fields.validUntil]) {
+    setInvalid(field, false);
+  }
+  // Show the new document: first page, and no filter hiding it.
+  if (state.filter && doc?.type !== state.filter) {
+    state.filter = '';
+    $('document-filter').value = '';
+  }
+  state.page = 0;
+  loadList();
+  loadSafe();
+}
+
+function cancelUpload() {
+  upload.xhr?.abort();
+}
+
+/** Shows the state of the upload. moveFocus: the buttons changed, keep the focus on a visible one. */
+function renderUpload(moveFocus = false) {
+  const fields = uploadFields();
+  const lang = currentLanguage();
+  const sending = upload.phase === 'sending' || upload.phase === 'checking';
+
+  const info = $('upload-file-info');
+  info.hidden = !upload.file;
+  info.textContent = upload.file
+    ? t('upload.chosen', { name: upload.file.name, size: formatSize(upload.file.size, lang) })
+    : '';
+
+  const area = $('upload-progress-area');
+  area.hidden = !(sending || upload.phase === 'done' || (upload.phase === 'failed' && upload.percent > 0));
+  const progress = $('upload-progress');
+  progress.value = upload.percent;
+  progress.textContent = `${upload.percent}\u00a0%`;
+  $('upload-percent').textContent = `${upload.percent}\u00a0%`;
+
+  // The live region speaks at each tenth only, not at each percent.
+  let status = null;
+  if (upload.phase === 'sending') {
+    const tenth = Math.floor(upload.percent / 10);
+    if (tenth !== upload.announced) {
+      upload.announced = tenth;
+      status = { key: 'upload.sending', params: { percent: upload.percent } };
+    }
+  } else if (upload.phase === 'checking') {
+    status = { key: 'upload.checking' };
+  } else if (upload.phase === 'done') {
+    status = { key: 'upload.done' };
+  } else if (upload.phase === 'cancelled') {
+    status = { key: 'upload.cancelled' };
+  } else {
+    status = { text: '' };
+  }
+  if (status) {
+    show($('upload-status'), status, false);
+  }
+  show($('upload-error'), upload.error);
+
+  fields.file.disabled = sending;
+  fields.camera.disabled = sending;
+  const submit = $('upload-submit');
+  const retry = $('upload-retry');
+  const cancel = $('upload-cancel');
+  const focusWasIn = [submit, retry, cancel].includes(document.activeElement);
+  submit.setAttribute('aria-disabled', String(sending));
+  const offerRetry = upload.phase === 'failed' && upload.retry && Boolean(upload.file);
+  retry.hidden = !offerRetry;
+  cancel.hidden = !sending;
+  submit.hidden = offerRetry || sending;
+  if (moveFocus && focusWasIn && document.activeElement?.hidden !== false) {
+    // The focused button was hidden: go to the one that replaces it.
+    const target = [cancel, retry, submit].find((b) => !b.hidden);
+    target?.focus();
+  } else if (moveFocus && focusWasIn && document.activeElement === document.body) {
+    [cancel, retry, submit].find((b) => !b.hidden)?.focus();
+  }
+}
+
+// --- Dialogs -------------------------------------------------------------------------------
+
+let renaming = null;
+let deleting = null;
+
+function openRename(doc) {
+  renaming = doc;
+  $('rename-title').value = doc.title ?? '';
+  fillTypeSelect($('rename-type'), { current: doc.type });
+  $('rename-valid-until').value = doc.validUntil && isIsoDate(doc.validUntil) ? doc.validUntil : '';
+  setInvalid($('rename-title'), false);
+  setInvalid($('rename-valid-until'), false);
+  openDialog($('rename-dialog'), {
+    returnFocus: () => findDocumentButton(doc.id, 'document-rename'),
+    fallback: () => $('list-title'),
+    first: $('rename-title'),
+  });
+}
+
+async function saveRename() {
+  if (!renaming || busy.dialog) {
+    return;
+  }
+  const titleField = $('rename-title');
+  const dateField = $('rename-valid-until');
+  const title = titleField.value.trim();
+  let problem = null;
+  if (!title) {
+    problem = { field: titleField, key: 'form.error.titleMissing' };
+  } else if (Array.from(title).length > MAX_TITLE_LENGTH) {
+    problem = { field: titleField, key: 'form.error.titleTooLong' };
+  } else if (dateField.validity?.badInput || (dateField.value && !isIsoDate(dateField.value))) {
+    problem = { field: dateField, key: 'form.error.date' };
+  }
+  setInvalid(titleField, problem?.field === titleField);
+  setInvalid(dateField, problem?.field === dateField);
+  if (problem) {
+    show($('rename-error'), { key: problem.key });
+    problem.field.focus();
+    return;
+  }
+  busy.dialog = true;
+  show($('rename-error'), null);
+  const doc = renaming;
+  try {
+    const response = await api(`${DOCUMENTS_URL}/${encodeURIComponent(doc.id)}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title, type: $('rename-type').value || DEFAULT_DOCUMENT_TYPE, validUntil: dateField.value || null }),
+    });
+    const updated = await readJson(response);
+    const items = state.list?.items;
+    if (items && updated?.id) {
+      const index = items.findIndex((d) => String(d.id) === String(updated.id));
+      if (index >= 0) {
+        items[index] = updated;
+      }
+    }
+    renaming = null;
+    state.listError = null;
+    state.listStatus = { key: 'rename.done', params: { title: quoted(updated?.title ?? title) } };
+    renderList();
+    closeDialog($('rename-dialog'));
+    // The type may no longer match the filter: ask the server for the page again.
+    if (state.filter) {
+      loadList();
+    }
+  } catch (error) {
+    show($('rename-error'), errorMessage(error, { notFound: 'error.documentGone' }));
+    if (error instanceof ApiError && error.status === 404) {
+      loadList();
+    }
+  } finally {
+    busy.dialog = false;
+  }
+}
+
+function openDelete(doc) {
+  deleting = doc;
+  $('delete-dialog-text').textContent = t('delete.text', { title: quoted(doc.title) });
+  openDialog($('delete-dialog'), {
+    returnFocus: () => findDocumentButton(doc.id, 'document-delete'),
+    fallback: () => $('list-title'),
+  });
+}
+
+async function confirmDelete() {
+  if (!deleting || busy.dialog) {
+    return;
+  }
+  busy.dialog = true;
+  show($('delete-error'), null);
+  const doc = deleting;
+  try {
+    await api(`${DOCUMENTS_URL}/${encodeURIComponent(doc.id)}`, { method: 'DELETE' });
+    deleted(doc);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && (!error.problem?.code || error.problem.code === 'not-found')) {
+      deleted(doc); // already gone: that is what was asked
+    } else {
+      show($('delete-error'), errorMessage(error));
+    }
+  } finally {
+    busy.dialog = false;
+  }
+}
+
+function deleted(doc) {
+  deleting = null;
+  if (state.list?.items) {
+    state.list.items = state.list.items.filter((d) => String(d.id) !== String(doc.id));
+  }
+  state.listError = null;
+  state.listStatus = { key: 'delete.done', params: { title: quoted(doc.title) } };
+  renderList();
+  closeDialog($('delete-dialog'));
+  loadList();
+  loadSafe();
+}
+
+function openCloseSafe() {
+  show($('close-safe-status'), null, false);
+  openDialog($('close-safe-dialog'), {
+    returnFocus: () => $('close-safe-button'),
+    fallback: () => ($('safe-closing-banner').hidden ? $('documents-title') : $('safe-closing-banner')),
+    first: $('close-safe-export'),
+  });
+}
+
+// --- Selects -------------------------------------------------------------------------------
+
+function fillTypeSelect(select, { all = false, current = select.value } = {}) {
+  const options = [];
+  if (all) {
+    options.push(new Option(t('list.all'), ''));
+  }
+  for (const code of documentTypes()) {
+    const option = new Option(typeLabel(code), code);
+    option.defaultSelected = !all && code === DEFAULT_DOCUMENT_TYPE;
+    options.push(option);
+  }
+  // A type this page does not know yet (added on the server) stays selectable.
+  if (current && !all && !documentTypes().includes(current)) {
+    options.push(new Option(typeLabel(current), current));
+  }
+  select.replaceChildren(...options);
+  select.value = current || (all ? '' : DEFAULT_DOCUMENT_TYPE);
+}
+
+function renderSelects() {
+  const lang = currentLanguage();
+  if (optionsLanguage === lang) {
+    return;
+  }
+  optionsLanguage = lang;
+  fillTypeSelect($('upload-type'));
+  fillTypeSelect($('rename-type'));
+  fillTypeSelect($('document-filter'), { all: true, current: state.filter });
+}
+
+// --- Public interface ------------------------------------------------------------------------
+
+/** Writes all the texts of the screen in the current language. */
+export function renderDocuments() {
+  renderSelects();
+  const max = maxDocumentBytes();
+  show($('upload-file-hint'), max ? { key: 'upload.file.hint', params: { max: formatSize(max, currentLanguage()) } } : { key: 'upload.file.hintNoMax' });
+  if (renderedDialogLanguage !== currentLanguage()) {
+    renderedDialogLanguage = currentLanguage();
+    if (deleting) {
+      $('delete-dialog-text').textContent = t('delete.text', { title: quoted(deleting.title) });
+    }
+  }
+  renderSafe();
+  renderUpload();
+  renderList();
+}
+
+/** After sign-in: reads the safe and the first page of documents. */
+export function startDocuments() {
+  state.page = 0;
+  state.list = null;
+  state.safe = null;
+  state.safeError = null;
+  state.safeStatus = null;
+  initialLoad = Promise.allSettled([loadSafe(), loadList()]);
+}
+
+/** At sign-out (or when the session has expired): forgets everything shown. */
+export function resetDocuments() {
+  const sending = upload.xhr;
+  upload.xhr = null;
+  sending?.abort();
+  closeAllDialogs();
+  renaming = null;
+  deleting = null;
+  Object.assign(state, {
+    safe: null, safeStatus: null, safeError: null, list: null, page: 0, filter: '',
+    listLoading: false, listStatus: null, listError: null,
+  });
+  Object.assign(upload, {
+    file: null, contentType: null, key: null, titleAuto: true, phase: 'idle', percent: 0, announced: -1, error: null, retry: false,
+  });
+  busy.downloads.clear();
+  $('upload-form').reset();
+  $('upload-camera').value = '';
+  $('document-filter').value = '';
+  $('document-list').replaceChildren();
+}
+
+/**
+ * After a step-up, does once more what the person had asked for before leaving for Keycloak, where they had asked
+ * for it (the closing dialog is opened again for what was done in it). Anything else is ignored: the action comes
+ * back from sessionStorage.
+ */
+export async function resumeAction(action) {
+  // Done after the first reading of the safe, whose answer could otherwise land after the act's and undo it on screen.
+  const started = currentGeneration();
+  await initialLoad;
+  if (started !== currentGeneration()) {
+    return; // signed out meanwhile
+  }
+  if (action?.action === 'export' && (action.origin === 'page' || action.origin === 'dialog')) {
+    if (action.origin === 'dialog') {
+      openCloseSafe();
+    }
+    downloadExport(action.origin, true);
+  } else if (action?.action === 'close') {
+    openCloseSafe();
+    closeSafe(true);
+  } else if (action?.action === 'reopen') {
+    reopenSafe(true);
+  }
+}
+
+/** Wires the screen once. */
+export function initDocuments() {
+  const fields = uploadFields();
+  fields.file.accept = ACCEPT_ATTRIBUTE;
+
+  fields.file.addEventListener('change', () => chooseFile(fields.file.files?.[0] ?? null));
+  fields.camera.addEventListener('change', () => {
+    const file = fields.camera.files?.[0];
+    if (file) {
+      chooseFile(file, { syncInput: true });
+    }
+    fields.camera.value = '';
+  });
+  fields.title.addEventListener('input', () => {
+    upload.titleAuto = false;
+    setInvalid(fields.title, false);
+  });
+  // Phones and tablets can take the picture directly.
+  const coarse = window.matchMedia?.('(pointer: coarse)');
+  $('upload-camera-group').hidden = !coarse?.matches;
+  coarse?.addEventListener?.('change', () => {
+    $('upload-camera-group').hidden = !coarse.matches;
+  });
+
+  // Drag and drop: the zone only decorates the real file input, which stays usable with a keyboard.
+  const zone = $('upload-dropzone');
+  const hasFiles = (event) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
+  zone.addEventListener('dragover', (event) => {
+    if (hasFiles(event)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = upload.xhr ? 'none' : 'copy';
+      zone.classList.add('is-dragover');
+    }
+  });
+  zone.addEventListener('dragleave', (event) => {
+    if (!zone.contains(event.relatedTarget)) {
+      zone.classList.remove('is-dragover');
+    }
+  });
+  zone.addEventListener('drop', (event) => {
+    if (!hasFiles(event)) {
+      return;
+    }
+    event.preventDefault();
+    zone.classList.remove('is-dragover');
+    const file = event.dataTransfer.files?.[0];
+    if (file) {
+      chooseFile(file, { syncInput: true });
+    }
+  });
+  // A file dropped beside the zone must not replace the page (that would sign the person out).
+  for (const type of ['dragover', 'drop']) {
+    document.addEventListener(type, (event) => {
+      if (hasFiles(event) && !zone.contains(event.target)) {
+        event.preventDefault();
+        if (event.dataTransfer) {
+          event.dataTransfer.dropEffect = 'none';
+        }
+      }
+    });
+  }
+
+  $('upload-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    startUpload();
+  });
+  $('upload-retry').addEventListener('click', startUpload);
+  $('upload-cancel').addEventListener('click', cancelUpload);
+
+  $('document-filter').addEventListener('change', () => {
+    state.filter = $('document-filter').value;
+    state.page = 0;
+    loadList({ announce: true });
+  });
+  $('page-previous').addEventListener('click', () => {
+    if (state.page > 0) {
+      state.page -= 1;
+      loadList({ announce: true, focusTitle: true });
+    }
+  });
+  $('page-next').addEventListener('click', () => {
+    if (state.page < (Number(state.list?.totalPages) || 0) - 1) {
+      state.page += 1;
+      loadList({ announce: true, focusTitle: true });
+    }
+  });
+
+  $('document-list').addEventListener('click', (event) => {
+    const button = event.target.closest('button');
+    const item = button?.closest('.document');
+    const doc = item ? findDocument(item.dataset.documentId) : null;
+    if (!doc) {
+      return;
+    }
+    if (button.classList.contains('document-download')) {
+      downloadDocument(doc);
+    } else if (button.classList.contains('document-rename') && canChange()) {
+      openRename(doc);
+    } else if (button.classList.contains('document-delete') && canChange()) {
+      openDelete(doc);
+    }
+  });
+
+  $('rename-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveRename();
+  });
+  $('confirm-delete').addEventListener('click', confirmDelete);
+  $('close-safe-button').addEventListener('click', openCloseSafe);
+  $('confirm-close-safe').addEventListener('click', () => closeSafe());
+  $('close-safe-export').addEventListener('click', () => downloadExport('dialog'));
+  $('export-button').addEventListener('click', () => downloadExport('page'));
+  $('reopen-safe-button').addEventListener('click', () => reopenSafe());
+}
