@@ -23,6 +23,7 @@ import { renderAccount, setAccount } from './screens/account.js';
 import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
 import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
 import { $ } from './ui.js';
+import { apply, currentHref, currentScreen, defineScreen, startRouter } from './router.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
 const ME_URL = '/api/v1/me';
@@ -33,8 +34,6 @@ let config = null;
 let accessToken = null;
 let idToken = null;
 let me = null;
-/** The ways to sign in have been read once (or could not be): the security section may show. */
-let securityRead = false;
 
 const ui = {
   busy: false, // true while signing in or out: neither the welcome nor the account is shown
@@ -50,6 +49,17 @@ const configPromise = portalConfig.then((json) => {
 
 // --- Rendering -------------------------------------------------------------------------
 
+function signedInAndKnown() {
+  return !ui.busy && Boolean(accessToken) && Boolean(me);
+}
+
+/** The page's title names the screen shown: "Mes partages – Mon coffre – Ville de Civis". */
+function renderTitle() {
+  const page = t('title', { city: config?.cityName ?? $('city-name').textContent });
+  const screen = currentScreen();
+  document.title = screen ? `${t(screen.titleKey)} – ${page}` : page;
+}
+
 function render() {
   translatePage();
   for (const button of document.querySelectorAll('.lang-button')) {
@@ -58,15 +68,13 @@ function render() {
   if (config?.cityName) {
     $('city-name').textContent = config.cityName;
   }
-  document.title = t('title', { city: config?.cityName ?? $('city-name').textContent });
 
   const signedIn = Boolean(accessToken);
   $('welcome').hidden = ui.busy || signedIn;
-  const shown = !ui.busy && signedIn && Boolean(me);
-  $('me').hidden = !shown;
+  $('screens-nav').hidden = !signedInAndKnown();
   $('session-actions').hidden = ui.busy || !signedIn;
-  $('documents').hidden = !shown;
-  $('security').hidden = !shown || !securityRead;
+  apply();
+  renderTitle();
   renderAccount();
   renderDocuments();
   renderSecurity();
@@ -98,9 +106,10 @@ let redirecting = false;
 
 /**
  * Leaves for Keycloak's login page. acr: the level to ask for (acr_values), when the API demanded one; resume: what
- * the person was doing, to do again once back; action: a Keycloak action to run (kc_action), e.g. CONFIGURE_TOTP.
+ * the person was doing, to do again once back; action: a Keycloak action to run (kc_action), e.g. CONFIGURE_TOTP;
+ * route: the screen to come back to (the one shown now by default).
  */
-async function login({ acr = null, resume = null, action = null } = {}) {
+async function login({ acr = null, resume = null, action = null, route = currentHref() } = {}) {
   if (redirecting) {
     return;
   }
@@ -124,7 +133,7 @@ async function login({ acr = null, resume = null, action = null } = {}) {
     const challenge = await pkceChallenge(verifier);
     sessionStorage.setItem(
       PENDING_LOGIN_KEY,
-      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume, action: Boolean(action) }),
+      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume, action: Boolean(action), route }),
     );
     const url = new URL(cfg.authorizationEndpoint);
     const params = {
@@ -252,12 +261,11 @@ async function handleCallback(params, pending) {
   idToken = tokens.id_token;
   if (await loadMe()) {
     await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null);
-    securityRead = true;
     render();
+    // The screen the person was on before leaving for Keycloak (see start()), its heading focused.
+    apply({ focus: true, force: true });
     if (pending.resume) {
-      resumeAction(pending.resume);
-    } else if (pending.action) {
-      $('security-title').focus();
+      resume(pending.resume);
     }
   }
 }
@@ -290,7 +298,6 @@ async function loadMe() {
   ui.error = null;
   startDocuments();
   render();
-  $('me-title').focus();
   return true;
 }
 
@@ -307,7 +314,6 @@ function forgetTokens() {
   accessToken = null;
   idToken = null;
   me = null;
-  securityRead = false;
   newGeneration();
   setAccount(null);
   closeAllDialogs();
@@ -347,6 +353,28 @@ async function switchLanguage(lang) {
   render();
 }
 
+// --- Screens ---------------------------------------------------------------------------
+
+function defineScreens() {
+  defineScreen('documents', { path: '', section: $('documents'), heading: $('documents-title'), titleKey: 'docs.title' });
+  defineScreen('account', { path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title' });
+  defineScreen('security', { path: 'securite', section: $('security'), heading: $('security-title'), titleKey: 'security.title' });
+}
+
+/** A screen's fragment kept across the trip to Keycloak: "#/…" only, nothing else from sessionStorage is used. */
+function routeOf(pending) {
+  const route = typeof pending?.route === 'string' ? pending.route : '';
+  return /^#\/[\w\-/%.]*$/.test(route) ? route : '';
+}
+
+/** Back from a step-up: the screen that asked does the act again, once. */
+function resume(action) {
+  const screen = typeof action?.screen === 'string' ? action.screen : 'documents';
+  if (screen === 'documents') {
+    resumeAction(action);
+  }
+}
+
 // --- Start -----------------------------------------------------------------------------
 
 async function start() {
@@ -358,6 +386,8 @@ async function start() {
     stepUp: (acr, action) => login({ acr, resume: action }),
   });
   wireDialogs();
+  defineScreens();
+  startRouter({ isSignedIn: signedInAndKnown, changed: renderTitle });
   initDocuments();
   initSecurity({ act: (action, acr) => login({ acr, action }) });
   for (const button of document.querySelectorAll('.lang-button')) {
@@ -379,7 +409,8 @@ async function start() {
   if (callback) {
     pending = takePendingLogin();
     // The code is single use: take it out of the address bar and of the history.
-    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.hash);
+    // Keycloak comes back to the page's own address: the screen the person was on is put back.
+    window.history.replaceState(null, '', window.location.pathname + routeOf(pending));
     ui.busy = true;
     ui.status = 'status.signingIn';
     $('welcome').hidden = true;
