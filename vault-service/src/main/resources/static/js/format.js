@@ -188,3 +188,43 @@ export function randomUuid() {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** "23 novembre 2026 à 14:05" for an instant, in the person's time zone. */
+export function formatDateTime(iso, lang = 'fr') {
+  const date = new Date(iso || '');
+  if (!iso || Number.isNaN(date.getTime())) {
+    return '';
+  }
+  const time = new Intl.DateTimeFormat(localeOf(lang), { hour: '2-digit', minute: '2-digit' }).format(date);
+  return `${longDate(date, lang, undefined)} ${lang === 'en' ? 'at' : 'à'} ${time}`;
+}
+
+/**
+ * The parts of an ISO 8601 duration of days, weeks, months or years ("P30D", "P3M", "P1Y", "P2W"); null for any
+ * other form (times of day are not used for consents).
+ */
+export function parseDuration(iso) {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(String(iso || ''));
+  if (!match || match.slice(1).every((part) => part === undefined)) {
+    return null;
+  }
+  const [years, months, weeks, days] = match.slice(1).map((part) => Number(part || 0));
+  return { years, months, weeks, days };
+}
+
+/** A duration's length in days, roughly (a month is 30 days, a year 365): to compare durations. */
+export function durationDays(iso) {
+  const d = parseDuration(iso);
+  return d ? d.years * 365 + d.months * 30 + d.weeks * 7 + d.days : null;
+}
+
+/** The calendar day a duration ends when it starts at from (a Date): months and years as the calendar has them. */
+export function addDuration(from, iso) {
+  const d = parseDuration(iso);
+  if (!d) {
+    return null;
+  }
+  const end = new Date(from.getTime());
+  end.setFullYear(end.getFullYear() + d.years, end.getMonth() + d.months, end.getDate() + d.weeks * 7 + d.days);
+  return end;
+}

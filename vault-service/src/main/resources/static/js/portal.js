@@ -20,7 +20,11 @@ import { closeAllDialogs, wireDialogs } from './dialogs.js';
 import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { renderAccount, setAccount } from './screens/account.js';
-import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
+import { enterAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
+import { enterDocuments, initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
+import { enterRelease, initRelease, renderRelease, resetRelease, resumeRelease, takeRequestFromAddress } from './screens/release.js';
+import { enterShare, initShare, resetShare, resumeShare, translateShare } from './screens/share.js';
+import { enterShares, initShares, renderShares, resetShares, resumeShares } from './screens/shares.js';
 import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
 import { $ } from './ui.js';
 import { apply, currentHref, currentScreen, defineScreen, startRouter } from './router.js';
@@ -78,6 +82,10 @@ function render() {
   renderAccount();
   renderDocuments();
   renderSecurity();
+  renderRelease();
+  renderShares();
+  translateShare();
+  renderAccesses();
 
   const status = $('status');
   const statusText = ui.status ? t(ui.status) : '';
@@ -319,6 +327,10 @@ function forgetTokens() {
   closeAllDialogs();
   resetDocuments();
   resetSecurity();
+  resetRelease();
+  resetShares();
+  resetShare();
+  resetAccesses();
 }
 
 function logout() {
@@ -356,7 +368,22 @@ async function switchLanguage(lang) {
 // --- Screens ---------------------------------------------------------------------------
 
 function defineScreens() {
-  defineScreen('documents', { path: '', section: $('documents'), heading: $('documents-title'), titleKey: 'docs.title' });
+  defineScreen('documents', {
+    path: '', section: $('documents'), heading: $('documents-title'), titleKey: 'docs.title', enter: enterDocuments,
+  });
+  defineScreen('release', {
+    path: 'demande', section: $('release'), heading: $('release-title'), titleKey: 'release.title', enter: enterRelease,
+  });
+  defineScreen('shares', {
+    path: 'partages', section: $('shares'), heading: $('shares-title'), titleKey: 'shares.title', enter: () => enterShares(),
+  });
+  defineScreen('share', {
+    path: 'partager', section: $('share'), heading: $('share-title'), titleKey: 'share.title', enter: enterShare,
+  });
+  defineScreen('accesses', {
+    path: 'documents/:id/consultations', section: $('accesses'), heading: $('accesses-title'), titleKey: 'accesses.title',
+    enter: enterAccesses,
+  });
   defineScreen('account', { path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title' });
   defineScreen('security', { path: 'securite', section: $('security'), heading: $('security-title'), titleKey: 'security.title' });
 }
@@ -372,6 +399,12 @@ function resume(action) {
   const screen = typeof action?.screen === 'string' ? action.screen : 'documents';
   if (screen === 'documents') {
     resumeAction(action);
+  } else if (screen === 'release') {
+    resumeRelease(action);
+  } else if (screen === 'shares') {
+    resumeShares(action);
+  } else if (screen === 'share') {
+    resumeShare(action);
   }
 }
 
@@ -390,6 +423,9 @@ async function start() {
   startRouter({ isSignedIn: signedInAndKnown, changed: renderTitle });
   initDocuments();
   initSecurity({ act: (action, acr) => login({ acr, action }) });
+  initRelease();
+  initShares();
+  initShare();
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));
   }
@@ -415,6 +451,14 @@ async function start() {
     ui.status = 'status.signingIn';
     $('welcome').hidden = true;
   }
+  // A service sent the person here with its request's handle ({portal}/?request_uri=…): the handle waits in
+  // sessionStorage, out of the address bar and of the history, and the person signs in (at once when Keycloak still
+  // knows them) to answer it on « Un service vous demande un document ».
+  let request = false;
+  if (!callback && params.has('request_uri')) {
+    request = takeRequestFromAddress(params);
+    window.history.replaceState(null, '', window.location.pathname + (request ? '#/demande' : ''));
+  }
 
   const lang = pending && isSupported(pending.lang) ? pending.lang : preferredLanguage();
   const [cfg] = await Promise.all([configPromise, useLanguage(lang)]);
@@ -425,6 +469,8 @@ async function start() {
   }
   if (callback) {
     await handleCallback(params, pending);
+  } else if (request) {
+    await login({ route: '#/demande' });
   }
 }
 

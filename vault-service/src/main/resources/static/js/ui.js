@@ -54,3 +54,44 @@ export function element(tag, className, text) {
   }
   return node;
 }
+
+/** "30 jours", "3 mois", "1 an" for an ISO 8601 duration; the duration itself when it has another form. */
+export function durationText(iso, parse) {
+  const d = parse(iso);
+  if (!d) {
+    return String(iso ?? '');
+  }
+  const parts = [];
+  for (const [unit, count] of [['years', d.years], ['months', d.months], ['weeks', d.weeks], ['days', d.days]]) {
+    if (count) {
+      parts.push(t(plural(`duration.${unit}`, count), { count }));
+    }
+  }
+  return parts.join(' ');
+}
+
+/** The words for a legal basis (consent, legal-obligation, public-task), and the sentence that explains it. */
+export function legalBasisText(code) {
+  const known = ['consent', 'legal-obligation', 'public-task'].includes(code);
+  return {
+    name: known ? t(`basis.${code}`) : String(code ?? ''),
+    explanation: known ? t(`basis.${code}.explained`) : '',
+  };
+}
+
+/** A DPO contact: a mailto link when it is an e-mail address, its text otherwise. */
+export function contactNode(contact) {
+  const text = String(contact ?? '').trim();
+  if (/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(text)) {
+    const link = element('a', null, text);
+    link.href = `mailto:${text}`;
+    return link;
+  }
+  if (/^https:\/\/[^\s<>"]+$/.test(text)) {
+    const link = element('a', null, text);
+    link.href = text;
+    link.rel = 'noopener noreferrer';
+    return link;
+  }
+  return document.createTextNode(text || t('release.noDpo'));
+}

@@ -34,6 +34,7 @@ import {
 } from '../format.js';
 import { currentLanguage, t } from '../i18n.js';
 import { $, messageText, plural, setInvalid, show, typeLabel } from '../ui.js';
+import { loadTodo, renderTodo, resetTodo } from './todo.js';
 
 const SAFE_URL = '/api/v1/me/safe';
 const EXPORT_URL = '/api/v1/me/export';
@@ -391,6 +392,15 @@ function documentElement(doc, lang, editable) {
     }
     actions.append(button);
   }
+  // « Qui a consulté ce document » : its own screen.
+  const accesses = document.createElement('a');
+  accesses.className = 'button button-small button-secondary document-accesses';
+  accesses.href = `#/documents/${encodeURIComponent(String(doc.id ?? ''))}/consultations`;
+  accesses.dataset.route = 'accesses';
+  accesses.dataset.routeId = String(doc.id ?? '');
+  accesses.textContent = t('doc.accesses');
+  accesses.setAttribute('aria-label', t('doc.accesses.label', { title }));
+  actions.append(accesses);
   item.append(actions);
   return item;
 }
@@ -405,7 +415,7 @@ function renderList() {
   const active = document.activeElement;
   const activeItem = active && container.contains(active) ? active.closest('.document') : null;
   const focusId = activeItem?.dataset.documentId ?? null;
-  const focusClass = active?.classList ? ['document-download', 'document-rename', 'document-delete'].find((c) => active.classList.contains(c)) : null;
+  const focusClass = active?.classList ? ['document-download', 'document-rename', 'document-delete', 'document-accesses'].find((c) => active.classList.contains(c)) : null;
 
   const items = list?.items ?? [];
   const editable = canChange();
@@ -677,6 +687,7 @@ function uploadSucceeded(doc) {
   state.page = 0;
   loadList();
   loadSafe();
+  loadTodo();
 }
 
 function cancelUpload() {
@@ -807,6 +818,7 @@ async function saveRename() {
     state.listStatus = { key: 'rename.done', params: { title: quoted(updated?.title ?? title) } };
     renderList();
     closeDialog($('rename-dialog'));
+    loadTodo();
     // The type may no longer match the filter: ask the server for the page again.
     if (state.filter) {
       loadList();
@@ -862,6 +874,7 @@ function deleted(doc) {
   closeDialog($('delete-dialog'));
   loadList();
   loadSafe();
+  loadTodo();
 }
 
 function openCloseSafe() {
@@ -920,6 +933,12 @@ export function renderDocuments() {
   renderSafe();
   renderUpload();
   renderList();
+  renderTodo();
+}
+
+/** Entering the screen again: what awaits the citizen may have changed (a request answered, a paper added). */
+export function enterDocuments() {
+  renderTodo();
 }
 
 /** After sign-in: reads the safe and the first page of documents. */
@@ -930,6 +949,7 @@ export function startDocuments() {
   state.safeError = null;
   state.safeStatus = null;
   initialLoad = Promise.allSettled([loadSafe(), loadList()]);
+  loadTodo();
 }
 
 /** At sign-out (or when the session has expired): forgets everything shown. */
@@ -952,6 +972,7 @@ export function resetDocuments() {
   $('upload-camera').value = '';
   $('document-filter').value = '';
   $('document-list').replaceChildren();
+  resetTodo();
 }
 
 /**
