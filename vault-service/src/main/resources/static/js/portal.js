@@ -271,7 +271,7 @@ async function handleCallback(params, pending) {
     await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null);
     render();
     // The screen the person was on before leaving for Keycloak (see start()), its heading focused.
-    apply({ focus: true, force: true });
+    apply({ focus: true });
     if (pending.resume) {
       resume(pending.resume);
     }

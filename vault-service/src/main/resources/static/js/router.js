@@ -112,7 +112,8 @@ export function apply({ focus = false, force = false } = {}) {
     screen.enter(route.params);
   }
   onChange();
-  if (focus || (changed && !force)) {
+  // A new screen (or a person's navigation) puts the focus on its heading, so a screen reader says where one is.
+  if (focus || changed) {
     screen.heading?.focus();
   }
 }

@@ -43,6 +43,8 @@ const EXPORT_FALLBACK_NAME = 'mon-coffre.zip';
 
 // --- State (memory only) ---------------------------------------------------------------
 
+/** Set at sign-in, until the screen is first entered. */
+let justStarted = false;
 /** The first reading of the safe and of the list after sign-in, which a resumed action waits for. */
 let initialLoad = Promise.resolve();
 let optionsLanguage = null;
@@ -936,13 +938,20 @@ export function renderDocuments() {
   renderTodo();
 }
 
-/** Entering the screen again: what awaits the citizen may have changed (a request answered, a paper added). */
+/** Entering the screen again: the papers and what awaits may have changed (a paper added for a service's request). */
 export function enterDocuments() {
+  if (justStarted) {
+    justStarted = false; // startDocuments() is reading them already
+  } else {
+    loadList();
+    loadTodo();
+  }
   renderTodo();
 }
 
 /** After sign-in: reads the safe and the first page of documents. */
 export function startDocuments() {
+  justStarted = true;
   state.page = 0;
   state.list = null;
   state.safe = null;

@@ -8,6 +8,7 @@
 import { apiJson, currentGeneration, errorMessage, followRedirect, sendDocument, steppingUp } from '../api.js';
 import { maxDocumentBytes } from '../catalogue.js';
 import {
+  ACCEPT_ATTRIBUTE,
   acceptedContentType,
   addDuration,
   formatInstant,
@@ -230,6 +231,7 @@ export function renderRelease() {
   $('release-none').hidden = Boolean(handle) || Boolean(state.error);
   $('release-request').hidden = !ready;
   $('release-form').hidden = !ready;
+  $('release-upload-form').hidden = !ready;
   if (ready) {
     renderRequest();
     renderChoices();
@@ -445,6 +447,7 @@ export function resetRelease() {
 }
 
 export function initRelease() {
+  $('release-upload-file').accept = ACCEPT_ATTRIBUTE;
   $('release-form').addEventListener('submit', (event) => {
     event.preventDefault();
     confirmRelease();
