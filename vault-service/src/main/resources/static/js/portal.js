@@ -22,7 +22,15 @@ import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useL
 import { renderAccount, setAccount } from './screens/account.js';
 import { enterAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
 import { enterDocuments, initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
-import { enterRelease, initRelease, renderRelease, resetRelease, resumeRelease, takeRequestFromAddress } from './screens/release.js';
+import {
+  enterRelease,
+  forgetRequest,
+  initRelease,
+  renderRelease,
+  resetRelease,
+  resumeRelease,
+  takeRequestFromAddress,
+} from './screens/release.js';
 import { enterShare, initShare, resetShare, resumeShare, translateShare } from './screens/share.js';
 import { enterShares, initShares, renderShares, resetShares, resumeShares } from './screens/shares.js';
 import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
@@ -335,6 +343,8 @@ function forgetTokens() {
 
 function logout() {
   const hint = idToken;
+  // On a shared computer, a service's request left unanswered must not wait for the next person.
+  forgetRequest();
   forgetTokens();
   ui.error = null;
   if (!config?.endSessionEndpoint) {

@@ -70,7 +70,8 @@ export function pendingRequest() {
   }
 }
 
-function forgetRequest() {
+/** Forgets the handle (answered, gone, or the person signs out). */
+export function forgetRequest() {
   try {
     sessionStorage.removeItem(REQUEST_KEY);
   } catch {
