@@ -1,27 +1,8 @@
 // Pure helpers for the documents of the safe: sizes, dates, file checks, download names.
 // No DOM access here, so that they can be checked on their own.
 
-/** Largest document the safe accepts (the server checks it again). 20 Mo, binary like the quota. */
-export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
-
 /** Longest title the safe accepts. */
 export const MAX_TITLE_LENGTH = 200;
-
-/** Types of documents of the safe: API code, in the order shown to people ("autre" last). */
-export const DOCUMENT_TYPES = [
-  'piece-identite',
-  'justificatif-domicile',
-  'acte-naissance',
-  'acte-mariage',
-  'acte-deces',
-  'livret-famille',
-  'avis-imposition',
-  'attestation-caf',
-  'rib',
-  'autre',
-];
-
-export const DEFAULT_DOCUMENT_TYPE = 'autre';
 
 /** Accepted formats: MIME type by file extension (PDF, JPEG, PNG, WebP, HEIC). */
 const ACCEPTED = {
@@ -206,4 +187,44 @@ export function randomUuid() {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** "23 novembre 2026 à 14:05" for an instant, in the person's time zone. */
+export function formatDateTime(iso, lang = 'fr') {
+  const date = new Date(iso || '');
+  if (!iso || Number.isNaN(date.getTime())) {
+    return '';
+  }
+  const time = new Intl.DateTimeFormat(localeOf(lang), { hour: '2-digit', minute: '2-digit' }).format(date);
+  return `${longDate(date, lang, undefined)} ${lang === 'en' ? 'at' : 'à'} ${time}`;
+}
+
+/**
+ * The parts of an ISO 8601 duration of days, weeks, months or years ("P30D", "P3M", "P1Y", "P2W"); null for any
+ * other form (times of day are not used for consents).
+ */
+export function parseDuration(iso) {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(String(iso || ''));
+  if (!match || match.slice(1).every((part) => part === undefined)) {
+    return null;
+  }
+  const [years, months, weeks, days] = match.slice(1).map((part) => Number(part || 0));
+  return { years, months, weeks, days };
+}
+
+/** A duration's length in days, roughly (a month is 30 days, a year 365): to compare durations. */
+export function durationDays(iso) {
+  const d = parseDuration(iso);
+  return d ? d.years * 365 + d.months * 30 + d.weeks * 7 + d.days : null;
+}
+
+/** The calendar day a duration ends when it starts at from (a Date): months and years as the calendar has them. */
+export function addDuration(from, iso) {
+  const d = parseDuration(iso);
+  if (!d) {
+    return null;
+  }
+  const end = new Date(from.getTime());
+  end.setFullYear(end.getFullYear() + d.years, end.getMonth() + d.months, end.getDate() + d.weeks * 7 + d.days);
+  return end;
 }

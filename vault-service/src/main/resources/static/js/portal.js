@@ -8,19 +8,36 @@
 //   Keycloak, and are deleted as soon as the callback is read (single use);
 // - step-up (RFC 9470): when the API asks for a stronger login (acr_values), the act the
 //   person asked for (export, closing, reopening; no document, no token) joins them, and is
-//   retried once back, at most once;
-// - changes to the ways of signing in (security.js) are Keycloak's own actions (kc_action): the person leaves for
+//   retried once back, at most once (api.js reads the challenge, the screen knows the act);
+// - changes to the ways of signing in (screens/security.js) are Keycloak's own actions (kc_action): the person leaves for
 //   Keycloak, which asks the second factor first where needed, and comes back through the same callback;
 // - every text is written with textContent (no HTML injection), and the page has no
 //   inline script or style, as required by the Content-Security-Policy.
 
+import { apiJson, configureApi, errorMessage, newGeneration, portalConfig } from './api.js';
+import { setCatalogue } from './catalogue.js';
+import { closeAllDialogs, wireDialogs } from './dialogs.js';
 import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
-import { currentLanguage, isSupported, lookup, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
-import { initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './documents.js';
-import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './security.js';
+import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
+import { renderAccount, setAccount } from './screens/account.js';
+import { enterAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
+import { enterDocuments, initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
+import {
+  enterRelease,
+  forgetRequest,
+  initRelease,
+  renderRelease,
+  resetRelease,
+  resumeRelease,
+  takeRequestFromAddress,
+} from './screens/release.js';
+import { enterShare, initShare, resetShare, resumeShare, translateShare } from './screens/share.js';
+import { enterShares, initShares, renderShares, resetShares, resumeShares } from './screens/shares.js';
+import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
+import { $ } from './ui.js';
+import { apply, currentHref, currentScreen, defineScreen, startRouter } from './router.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
-const CONFIG_URL = '/portal/config';
 const ME_URL = '/api/v1/me';
 
 // --- State (memory only) ---------------------------------------------------------------
@@ -36,53 +53,23 @@ const ui = {
   error: null, // { key, params } for our own messages, { text } for messages from the server
 };
 
-const configPromise = fetch(CONFIG_URL, { headers: { Accept: 'application/json' }, cache: 'no-store' })
-  .then((response) => {
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    return response.json();
-  })
-  .then((json) => {
-    config = json;
-    return json;
-  })
-  .catch((error) => {
-    console.error('Cannot load the portal configuration', error);
-    return null;
-  });
-
-const $ = (id) => document.getElementById(id);
+const configPromise = portalConfig.then((json) => {
+  config = json;
+  setCatalogue(json?.documents);
+  return json;
+});
 
 // --- Rendering -------------------------------------------------------------------------
 
-function roleLabel(code) {
-  return lookup(`role.${code}`) ?? code;
+function signedInAndKnown() {
+  return !ui.busy && Boolean(accessToken) && Boolean(me);
 }
 
-function acrLabel(code) {
-  if (code === null || code === undefined || code === '') {
-    return t('acr.unknown');
-  }
-  return lookup(`acr.${code}`) ?? String(code);
-}
-
-function renderMe() {
-  if (!me) {
-    return;
-  }
-  const roles = Array.isArray(me.roles) ? me.roles.filter((r) => typeof r === 'string') : [];
-  $('me-sub').textContent = me.sub ?? '';
-  $('me-username').textContent = me.username || t('me.none');
-  const rolesElement = $('me-roles');
-  rolesElement.dataset.roles = roles.join(',');
-  rolesElement.textContent = roles.length ? roles.map(roleLabel).join(', ') : t('me.noRoles');
-  const acrElement = $('me-acr');
-  acrElement.dataset.acr = me.acr ?? '';
-  acrElement.textContent = acrLabel(me.acr);
-  const greeting = $('me-greeting');
-  greeting.hidden = !me.name;
-  greeting.textContent = me.name ? t('me.greeting', { name: me.name }) : '';
+/** The page's title names the screen shown: "Mes partages – Mon coffre – Ville de Civis". */
+function renderTitle() {
+  const page = t('title', { city: config?.cityName ?? $('city-name').textContent });
+  const screen = currentScreen();
+  document.title = screen ? `${t(screen.titleKey)} – ${page}` : page;
 }
 
 function render() {
@@ -93,15 +80,20 @@ function render() {
   if (config?.cityName) {
     $('city-name').textContent = config.cityName;
   }
-  document.title = t('title', { city: config?.cityName ?? $('city-name').textContent });
 
   const signedIn = Boolean(accessToken);
   $('welcome').hidden = ui.busy || signedIn;
-  $('me').hidden = ui.busy || !signedIn || !me;
+  $('screens-nav').hidden = !signedInAndKnown();
   $('session-actions').hidden = ui.busy || !signedIn;
-  renderMe();
-  renderDocuments(!ui.busy && signedIn && Boolean(me));
-  renderSecurity(!ui.busy && signedIn && Boolean(me));
+  apply();
+  renderTitle();
+  renderAccount();
+  renderDocuments();
+  renderSecurity();
+  renderRelease();
+  renderShares();
+  translateShare();
+  renderAccesses();
 
   const status = $('status');
   const statusText = ui.status ? t(ui.status) : '';
@@ -130,9 +122,10 @@ let redirecting = false;
 
 /**
  * Leaves for Keycloak's login page. acr: the level to ask for (acr_values), when the API demanded one; resume: what
- * the person was doing, to do again once back; action: a Keycloak action to run (kc_action), e.g. CONFIGURE_TOTP.
+ * the person was doing, to do again once back; action: a Keycloak action to run (kc_action), e.g. CONFIGURE_TOTP;
+ * route: the screen to come back to (the one shown now by default).
  */
-async function login({ acr = null, resume = null, action = null } = {}) {
+async function login({ acr = null, resume = null, action = null, route = currentHref() } = {}) {
   if (redirecting) {
     return;
   }
@@ -156,7 +149,7 @@ async function login({ acr = null, resume = null, action = null } = {}) {
     const challenge = await pkceChallenge(verifier);
     sessionStorage.setItem(
       PENDING_LOGIN_KEY,
-      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume, action: Boolean(action) }),
+      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume, action: Boolean(action), route }),
     );
     const url = new URL(cfg.authorizationEndpoint);
     const params = {
@@ -279,74 +272,48 @@ async function handleCallback(params, pending) {
     return;
   }
 
+  newGeneration();
   accessToken = tokens.access_token;
   idToken = tokens.id_token;
   if (await loadMe()) {
     await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null);
+    render();
+    // The screen the person was on before leaving for Keycloak (see start()), its heading focused.
+    apply({ focus: true });
     if (pending.resume) {
-      resumeAction(pending.resume);
-    } else if (pending.action) {
-      $('security-title').focus();
+      resume(pending.resume);
     }
   }
 }
 
 // --- Account ---------------------------------------------------------------------------
 
-/** Reads an RFC 9457 problem (or any JSON error) and returns the text to show, if any. */
-async function problemText(response) {
-  try {
-    const type = response.headers.get('Content-Type') || '';
-    if (!type.includes('json')) {
-      return null;
-    }
-    const problem = await response.json();
-    const text = problem?.detail || problem?.title;
-    return typeof text === 'string' && text.trim() ? text : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Reads who is signed in; true when the page shows them. */
 async function loadMe() {
   ui.busy = true;
   ui.status = 'status.signingIn';
   render();
-  let response;
+  let identity;
   try {
-    response = await fetch(ME_URL, {
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    identity = await apiJson(ME_URL);
   } catch (error) {
-    console.error('API unreachable', error);
-    showError({ key: 'error.network' });
-    return false;
-  }
-  if (!response.ok) {
-    const text = await problemText(response);
-    if (response.status === 401) {
-      forgetTokens();
-      showError(text ? { text } : { key: 'error.sessionExpired' });
-    } else {
-      showError(text ? { text } : { key: 'error.generic' });
+    const message = errorMessage(error);
+    if (message) {
+      showError(message);
     }
     return false;
   }
-  try {
-    me = await response.json();
-  } catch {
+  if (!identity || typeof identity !== 'object') {
     showError({ key: 'error.generic' });
     return false;
   }
+  me = identity;
+  setAccount(me);
   ui.busy = false;
   ui.status = null;
   ui.error = null;
   startDocuments();
   render();
-  $('me-title').focus();
   return true;
 }
 
@@ -363,12 +330,21 @@ function forgetTokens() {
   accessToken = null;
   idToken = null;
   me = null;
+  newGeneration();
+  setAccount(null);
+  closeAllDialogs();
   resetDocuments();
   resetSecurity();
+  resetRelease();
+  resetShares();
+  resetShare();
+  resetAccesses();
 }
 
 function logout() {
   const hint = idToken;
+  // On a shared computer, a service's request left unanswered must not wait for the next person.
+  forgetRequest();
   forgetTokens();
   ui.error = null;
   if (!config?.endSessionEndpoint) {
@@ -399,21 +375,67 @@ async function switchLanguage(lang) {
   render();
 }
 
+// --- Screens ---------------------------------------------------------------------------
+
+function defineScreens() {
+  defineScreen('documents', {
+    path: '', section: $('documents'), heading: $('documents-title'), titleKey: 'docs.title', enter: enterDocuments,
+  });
+  defineScreen('release', {
+    path: 'demande', section: $('release'), heading: $('release-title'), titleKey: 'release.title', enter: enterRelease,
+  });
+  defineScreen('shares', {
+    path: 'partages', section: $('shares'), heading: $('shares-title'), titleKey: 'shares.title', enter: () => enterShares(),
+  });
+  defineScreen('share', {
+    path: 'partager', section: $('share'), heading: $('share-title'), titleKey: 'share.title', enter: enterShare,
+  });
+  defineScreen('accesses', {
+    path: 'documents/:id/consultations', section: $('accesses'), heading: $('accesses-title'), titleKey: 'accesses.title',
+    enter: enterAccesses,
+  });
+  defineScreen('account', { path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title' });
+  defineScreen('security', { path: 'securite', section: $('security'), heading: $('security-title'), titleKey: 'security.title' });
+}
+
+/** A screen's fragment kept across the trip to Keycloak: "#/…" only, nothing else from sessionStorage is used. */
+function routeOf(pending) {
+  const route = typeof pending?.route === 'string' ? pending.route : '';
+  return /^#\/[\w\-/%.]*$/.test(route) ? route : '';
+}
+
+/** Back from a step-up: the screen that asked does the act again, once. */
+function resume(action) {
+  const screen = typeof action?.screen === 'string' ? action.screen : 'documents';
+  if (screen === 'documents') {
+    resumeAction(action);
+  } else if (screen === 'release') {
+    resumeRelease(action);
+  } else if (screen === 'shares') {
+    resumeShares(action);
+  } else if (screen === 'share') {
+    resumeShare(action);
+  }
+}
+
 // --- Start -----------------------------------------------------------------------------
 
 async function start() {
   $('login-button').addEventListener('click', () => login());
   $('logout-button').addEventListener('click', logout);
-  initDocuments({
+  configureApi({
     token: () => accessToken,
     signedOut: sessionExpired,
     stepUp: (acr, action) => login({ acr, resume: action }),
   });
-  initSecurity({
-    token: () => accessToken,
-    signedOut: sessionExpired,
-    act: (action, acr) => login({ acr, action }),
-  });
+  wireDialogs();
+  defineScreens();
+  startRouter({ isSignedIn: signedInAndKnown, changed: renderTitle });
+  initDocuments();
+  initSecurity({ act: (action, acr) => login({ acr, action }) });
+  initRelease();
+  initShares();
+  initShare();
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));
   }
@@ -433,10 +455,19 @@ async function start() {
   if (callback) {
     pending = takePendingLogin();
     // The code is single use: take it out of the address bar and of the history.
-    window.history.replaceState(window.history.state, '', window.location.pathname + window.location.hash);
+    // Keycloak comes back to the page's own address: the screen the person was on is put back.
+    window.history.replaceState(null, '', window.location.pathname + routeOf(pending));
     ui.busy = true;
     ui.status = 'status.signingIn';
     $('welcome').hidden = true;
+  }
+  // A service sent the person here with its request's handle ({portal}/?request_uri=…): the handle waits in
+  // sessionStorage, out of the address bar and of the history, and the person signs in (at once when Keycloak still
+  // knows them) to answer it on « Un service vous demande un document ».
+  let request = false;
+  if (!callback && params.has('request_uri')) {
+    request = takeRequestFromAddress(params);
+    window.history.replaceState(null, '', window.location.pathname + (request ? '#/demande' : ''));
   }
 
   const lang = pending && isSupported(pending.lang) ? pending.lang : preferredLanguage();
@@ -448,6 +479,8 @@ async function start() {
   }
   if (callback) {
     await handleCallback(params, pending);
+  } else if (request) {
+    await login({ route: '#/demande' });
   }
 }
 

@@ -44,4 +44,16 @@ abstract class BrowserTest {
         browser.findElement(By.id("kc-login")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
     }
+
+    /**
+     * Goes to a screen of the portal through its menu, as a person would (route: the menu link's data-route, e.g.
+     * "account"), and waits until it is shown with the focus on its heading.
+     */
+    protected void openScreen(String route, String sectionId) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#screens-nav a[data-route='" + route + "']")))
+                .click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(sectionId)));
+        wait.until(driver -> sectionId.equals(driver.switchTo().activeElement().findElement(By.xpath("ancestor::section[1]"))
+                .getDomAttribute("id")));
+    }
 }

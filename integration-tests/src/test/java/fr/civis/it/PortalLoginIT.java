@@ -11,7 +11,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import fr.civis.launcher.Platform;
 
-/** A citizen opens "Mon coffre", logs in on the Civis login page of the real Keycloak and sees who they are. */
+/**
+ * A citizen opens "Mon coffre", logs in on the Civis login page of the real Keycloak, lands on their papers and finds
+ * who they are on the account screen.
+ */
 @ExtendWith(PlatformExtension.class)
 class PortalLoginIT extends BrowserTest {
 
@@ -37,8 +40,17 @@ class PortalLoginIT extends BrowserTest {
         browser.findElement(By.id("password")).sendKeys("coffre-demo-2026");
         browser.findElement(By.id("kc-login")).click();
 
-        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        // The portal opens on the citizen's papers, at its own address; the identity card is on "Mon compte".
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
         assertThat(browser.getCurrentUrl()).isEqualTo(platform.settings().portalUrl() + "/");
+        assertThat(browser.findElement(By.id("me")).isDisplayed()).isFalse();
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("documents-title");
+        Accessibility.assertNoSeriousViolation(browser);
+
+        openScreen("account", "account");
+        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        assertThat(browser.getCurrentUrl()).isEqualTo(platform.settings().portalUrl() + "/#/compte");
+        assertThat(browser.getTitle()).startsWith("Mon compte");
         assertThat(me.findElement(By.id("me-username")).getText()).isEqualTo("camille.martin");
         assertThat(me.findElement(By.id("me-sub")).getText()).matches("[0-9a-f-]{36}");
         assertThat(me.findElement(By.id("me-roles")).getAttribute("data-roles")).isEqualTo("citizen");

@@ -24,7 +24,7 @@ class PortalSecurityIT extends BrowserTest {
         String username = new Citizens(platform).create("securite.portail");
         signInToPortal(platform, username);
 
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("security")));
+        openScreen("security", "security");
         assertThat(factorTypes()).containsExactly("password");
         Accessibility.assertNoSeriousViolation(browser);
 
@@ -37,6 +37,8 @@ class PortalSecurityIT extends BrowserTest {
         browser.findElement(By.id("userLabel")).sendKeys("Mon téléphone");
         browser.findElement(By.id("saveTOTPBtn")).click();
         wait.until(ExpectedConditions.textToBe(By.id("security-status"), "C’est fait : votre changement est enregistré."));
+        // Back from Keycloak on the screen the citizen had left.
+        assertThat(browser.getCurrentUrl()).endsWith("/#/securite");
         assertThat(factorTypes()).containsExactlyInAnyOrder("password", "otp");
         WebElement added = browser.findElement(By.cssSelector("#factors [data-type='otp']"));
         assertThat(added.getText()).contains("Application d’authentification").contains("Mon téléphone");

@@ -3,7 +3,9 @@
 // never sees a secret, and Keycloak first asks for the existing second factor (eidas2) where one protects the change.
 // Texts are written with textContent only (no HTML injection).
 
-import { currentLanguage, lookup, t } from './i18n.js';
+import { api, readJson } from '../api.js';
+import { currentLanguage, lookup, t } from '../i18n.js';
+import { $ } from '../ui.js';
 
 /** The credential types the portal names; any other is shown under Keycloak's own name. */
 const KNOWN_TYPES = ['password', 'otp', 'webauthn-passwordless', 'webauthn', 'civis-sms', 'recovery-authn-codes'];
@@ -21,12 +23,7 @@ const state = {
   error: null, // i18n key
 };
 
-const $ = (id) => document.getElementById(id);
-
-/**
- * token(): the access token; signedOut(): the token was refused; act(action, acr): leave for Keycloak to run
- * {@code action}, asking that level first when given.
- */
+/** act(action, acr): leave for Keycloak to run {@code action}, asking that level first when given. */
 export function initSecurity(securityHooks) {
   hooks = securityHooks;
   for (const button of document.querySelectorAll('#security [data-kc-action]')) {
@@ -51,32 +48,18 @@ export function resetSecurity() {
 }
 
 async function loadFactors() {
-  let response;
-  try {
-    response = await fetch(endpoint, {
-      headers: { Authorization: `Bearer ${hooks.token()}`, Accept: 'application/json' },
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-  } catch (error) {
-    console.error('Account API unreachable', error);
-    state.error = 'security.error';
-    renderSecurity(true);
-    return;
-  }
-  if (response.status === 401) {
-    hooks.signedOut();
-    return;
-  }
   let containers = null;
   try {
-    containers = response.ok ? await response.json() : null;
-  } catch {
-    containers = null;
+    containers = await readJson(await api(endpoint));
+  } catch (error) {
+    if (error.signedOut) {
+      return;
+    }
+    console.error('Account API unreachable or refusing', error);
   }
   if (!Array.isArray(containers)) {
     state.error = 'security.error';
-    renderSecurity(true);
+    renderSecurity();
     return;
   }
   state.factors = containers.flatMap((container) =>
@@ -91,7 +74,7 @@ async function loadFactors() {
       })),
   );
   loaded = true;
-  renderSecurity(true);
+  renderSecurity();
 }
 
 function typeName(type) {
@@ -135,13 +118,9 @@ function factorItem(factor) {
   return item;
 }
 
-/** Shows the section when visible; the factors once read. */
-export function renderSecurity(visible) {
-  const section = $('security');
-  section.hidden = !visible || (!loaded && !state.error);
-  if (section.hidden) {
-    return;
-  }
+/** Writes the screen: the factors once read. */
+export function renderSecurity() {
+  $('factors').hidden = !loaded;
   const list = JSON.stringify([currentLanguage(), state.factors]);
   if (list !== renderedList) {
     renderedList = list;

@@ -1,4 +1,4 @@
-// "Mes documents": the documents of the safe (add, list, download, rename, delete),
+// "Mes documents": the documents of the safe (list, download, rename, delete; the form to add one is upload.js),
 // the space used, the export of everything and the closing of the safe.
 //
 // The access token stays in portal.js (memory only): this module asks for it at each call.
@@ -6,44 +6,43 @@
 // except the "detail" of the server's problem+json answers (already in the person's language).
 
 import {
-  ACCEPT_ATTRIBUTE,
-  DEFAULT_DOCUMENT_TYPE,
-  DOCUMENT_TYPES,
-  MAX_DOCUMENT_BYTES,
+  ApiError,
+  DOCUMENTS_URL,
+  api,
+  currentGeneration,
+  errorMessage,
+  readJson,
+  responseBlob,
+  saveBlob,
+  steppingUp,
+} from '../api.js';
+import { DEFAULT_DOCUMENT_TYPE, documentTypes, maxDocumentBytes } from '../catalogue.js';
+import { closeAllDialogs, closeDialog, openDialog } from '../dialogs.js';
+import {
   MAX_TITLE_LENGTH,
-  acceptedContentType,
   filenameFromContentDisposition,
   formatInstant,
   formatLocalDate,
   formatSize,
   isIsoDate,
   localeOf,
-  randomUuid,
-  titleFromFilename,
-} from './format.js';
-import { currentLanguage, lookup, t } from './i18n.js';
+} from '../format.js';
+import { currentLanguage, t } from '../i18n.js';
+import { $, messageText, plural, setInvalid, show, typeLabel } from '../ui.js';
+import { loadTodo, renderTodo, resetTodo } from './todo.js';
+import { initUpload, renderUpload, resetUpload } from './upload.js';
 
-const DOCUMENTS_URL = '/api/v1/documents';
 const SAFE_URL = '/api/v1/me/safe';
 const EXPORT_URL = '/api/v1/me/export';
 const PAGE_SIZE = 20;
 const EXPORT_FALLBACK_NAME = 'mon-coffre.zip';
 
-const $ = (id) => document.getElementById(id);
-
 // --- State (memory only) ---------------------------------------------------------------
 
-let host = {
-  token: () => null, // the current access token, or null when signed out
-  signedOut: () => {}, // called when the API answers 401
-  stepUp: () => {}, // (acr, action): the API wants a stronger login (RFC 9470) before doing action
-};
-
-/** Bumped at each sign-in and sign-out: answers to older requests are ignored. */
-let generation = 0;
+/** Set at sign-in, until the screen is first entered. */
+let justStarted = false;
 /** The first reading of the safe and of the list after sign-in, which a resumed action waits for. */
 let initialLoad = Promise.resolve();
-let visible = false;
 let optionsLanguage = null;
 let renderedDialogLanguage = null;
 
@@ -60,19 +59,6 @@ const state = {
   listError: null,
 };
 
-const upload = {
-  file: null, // the chosen File
-  contentType: null, // MIME type to send, null when the format is not accepted
-  key: null, // Idempotency-Key: one per chosen file, kept for retries
-  titleAuto: true, // the title was filled from the file name (so a new file may replace it)
-  xhr: null,
-  phase: 'idle', // idle | sending | checking | done | failed | cancelled
-  percent: 0,
-  announced: -1, // last tenth of the progress announced to screen readers
-  error: null,
-  retry: false,
-};
-
 const busy = {
   downloads: new Set(),
   export: false,
@@ -80,198 +66,8 @@ const busy = {
   reopen: false,
 };
 
-// --- Messages ----------------------------------------------------------------------------
-
-function messageText(message) {
-  if (!message) {
-    return '';
-  }
-  return message.text ?? t(message.key, message.params);
-}
-
-/** Writes a message into an element; alerts (and messages marked hideEmpty) are hidden when empty. */
-function show(element, message, hideEmpty = element.getAttribute('role') === 'alert') {
-  const text = messageText(message);
-  if (element.textContent !== text) {
-    element.textContent = text;
-  }
-  if (hideEmpty) {
-    element.hidden = !text;
-  }
-}
-
 function quoted(title) {
   return String(title ?? '');
-}
-
-function plural(keyBase, count) {
-  const category = new Intl.PluralRules(localeOf(currentLanguage())).select(count);
-  return lookup(`${keyBase}.${category}`) !== undefined ? `${keyBase}.${category}` : `${keyBase}.other`;
-}
-
-function typeLabel(code) {
-  return lookup(`type.${code}`) ?? String(code ?? '');
-}
-
-// --- API ---------------------------------------------------------------------------------
-
-class ApiError extends Error {
-  constructor({ status = 0, problem = null, network = false, signedOut = false, stepUp = null }) {
-    super(network ? 'network' : `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-    this.network = network;
-    this.signedOut = signedOut;
-    this.stepUp = stepUp; // the level (acr) the API asks for, when it answered with a step-up challenge
-  }
-}
-
-// Levels the portal knows how to ask Keycloak for; any other value in a challenge is not followed.
-const LEVELS = ['eidas1', 'eidas2', 'eidas3'];
-
-/**
- * The level an RFC 9470 challenge asks for: WWW-Authenticate: Bearer error="insufficient_user_authentication",
- * acr_values="eidas2". Null for any other 401 (expired or invalid token: the person must sign in again).
- */
-function stepUpLevel(header) {
-  const params = {};
-  for (const [, name, value] of String(header || '').matchAll(/([\w-]+)="([^"]*)"/g)) {
-    params[name] = value;
-  }
-  if (params.error !== 'insufficient_user_authentication') {
-    return null;
-  }
-  return String(params.acr_values || '').split(' ').find((acr) => LEVELS.includes(acr)) ?? null;
-}
-
-function parseProblem(contentType, body) {
-  if (!String(contentType || '').includes('json') || !body) {
-    return null;
-  }
-  try {
-    const problem = JSON.parse(body);
-    return problem && typeof problem === 'object' ? problem : null;
-  } catch {
-    return null;
-  }
-}
-
-async function readProblem(response) {
-  try {
-    return parseProblem(response.headers.get('Content-Type'), await response.text());
-  } catch {
-    return null;
-  }
-}
-
-function signedOut() {
-  return new ApiError({ status: 401, signedOut: true });
-}
-
-async function api(path, { method = 'GET', headers = {}, body, accept = 'application/json' } = {}) {
-  const token = host.token();
-  if (!token) {
-    throw signedOut();
-  }
-  const started = generation;
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, Accept: accept, 'Accept-Language': currentLanguage(), ...headers },
-      body,
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiError({ network: true });
-  }
-  if (started !== generation) {
-    throw signedOut(); // signed out (or in again) meanwhile: forget this answer
-  }
-  if (!response.ok) {
-    const problem = await readProblem(response);
-    if (response.status === 401) {
-      const level = stepUpLevel(response.headers.get('WWW-Authenticate'));
-      if (level) {
-        // Still signed in: this act needs a stronger login, the caller decides what to do.
-        throw new ApiError({ status: 401, problem, stepUp: level });
-      }
-      host.signedOut();
-      throw signedOut();
-    }
-    throw new ApiError({ status: response.status, problem });
-  }
-  return response;
-}
-
-/**
- * The API asked for a stronger login before this act: the first time, the person goes through Keycloak and the act
- * is retried once back (true: nothing more to do here); after that retry, it is said instead of looping (false).
- */
-function steppingUp(error, action) {
-  if (!(error instanceof ApiError) || !error.stepUp || action.resumed) {
-    return false;
-  }
-  host.stepUp(error.stepUp, { ...action, resumed: undefined });
-  return true;
-}
-
-/** The message to show for a failed call; null when nothing should be shown (signed out). */
-function errorMessage(error, { notFound = null } = {}) {
-  if (!(error instanceof ApiError)) {
-    console.error(error);
-    return { key: 'error.generic' };
-  }
-  if (error.signedOut) {
-    return null;
-  }
-  if (error.stepUp) {
-    return { key: 'stepup.failed' };
-  }
-  if (error.network) {
-    return { key: 'error.network' };
-  }
-  const code = typeof error.problem?.code === 'string' ? error.problem.code : null;
-  // A missing address (service not there yet, document already gone) gets our own words.
-  if (notFound && (error.status === 404 || error.status === 405) && (!code || code === 'not-found' || code === 'method-not-allowed')) {
-    return { key: notFound };
-  }
-  const detail = error.problem?.detail;
-  if (typeof detail === 'string' && detail.trim()) {
-    return { text: detail };
-  }
-  if (code && lookup(`problem.${code}`) !== undefined) {
-    return { key: `problem.${code}` };
-  }
-  const title = error.problem?.title;
-  if (typeof title === 'string' && title.trim()) {
-    return { text: title };
-  }
-  return { key: error.status === 503 ? 'problem.scanner-unavailable' : 'error.generic' };
-}
-
-async function readJson(response) {
-  try {
-    const text = await response.text();
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Hands a downloaded file to the browser through a temporary link, then frees its memory. */
-function saveBlob(blob, filename) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Some browsers read the object URL after click() returns: free it a little later.
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
 // --- Safe (space used, closing) ---------------------------------------------------------
@@ -359,17 +155,12 @@ async function downloadExport(origin, resumed = false) {
   report({ key: 'safe.exporting' }, null);
   try {
     const response = await api(EXPORT_URL, { accept: 'application/zip, */*' });
-    let blob;
-    try {
-      blob = await response.blob();
-    } catch {
-      throw new ApiError({ network: true });
-    }
+    const blob = await responseBlob(response);
     const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) || EXPORT_FALLBACK_NAME;
     saveBlob(blob, name);
     report({ key: 'safe.exported' }, null);
   } catch (error) {
-    if (steppingUp(error, { action: 'export', origin, resumed })) {
+    if (steppingUp(error, { screen: 'documents', action: 'export', origin, resumed })) {
       report({ key: 'stepup.redirecting' }, null);
       return;
     }
@@ -409,7 +200,7 @@ async function closeSafe(resumed = false) {
     renderList();
     closeDialog($('close-safe-dialog')); // the focus goes to the banner (see openCloseSafe)
   } catch (error) {
-    if (steppingUp(error, { action: 'close', resumed })) {
+    if (steppingUp(error, { screen: 'documents', action: 'close', resumed })) {
       show($('close-safe-status'), { key: 'stepup.redirecting' }, false);
       return;
     }
@@ -439,7 +230,7 @@ async function reopenSafe(resumed = false) {
     renderList();
     $('documents-title').focus();
   } catch (error) {
-    state.safeStatus = steppingUp(error, { action: 'reopen', resumed }) ? { key: 'stepup.redirecting' } : null;
+    state.safeStatus = steppingUp(error, { screen: 'documents', action: 'reopen', resumed }) ? { key: 'stepup.redirecting' } : null;
     state.safeError = state.safeStatus ? null : errorMessage(error, { notFound: 'error.notAvailable' });
     renderSafe();
   } finally {
@@ -586,6 +377,15 @@ function documentElement(doc, lang, editable) {
     }
     actions.append(button);
   }
+  // « Qui a consulté ce document » : its own screen.
+  const accesses = document.createElement('a');
+  accesses.className = 'button button-small button-secondary document-accesses';
+  accesses.href = `#/documents/${encodeURIComponent(String(doc.id ?? ''))}/consultations`;
+  accesses.dataset.route = 'accesses';
+  accesses.dataset.routeId = String(doc.id ?? '');
+  accesses.textContent = t('doc.accesses');
+  accesses.setAttribute('aria-label', t('doc.accesses.label', { title }));
+  actions.append(accesses);
   item.append(actions);
   return item;
 }
@@ -600,7 +400,7 @@ function renderList() {
   const active = document.activeElement;
   const activeItem = active && container.contains(active) ? active.closest('.document') : null;
   const focusId = activeItem?.dataset.documentId ?? null;
-  const focusClass = active?.classList ? ['document-download', 'document-rename', 'document-delete'].find((c) => active.classList.contains(c)) : null;
+  const focusClass = active?.classList ? ['document-download', 'document-rename', 'document-delete', 'document-accesses'].find((c) => active.classList.contains(c)) : null;
 
   const items = list?.items ?? [];
   const editable = canChange();
@@ -648,12 +448,7 @@ async function downloadDocument(doc) {
   findDocumentButton(doc.id, 'document-download')?.setAttribute('aria-disabled', 'true');
   try {
     const response = await api(`${DOCUMENTS_URL}/${encodeURIComponent(doc.id)}/content`, { accept: '*/*' });
-    let blob;
-    try {
-      blob = await response.blob();
-    } catch {
-      throw new ApiError({ network: true });
-    }
+    const blob = await responseBlob(response);
     const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) || doc.filename || doc.title || 'document';
     saveBlob(blob, name);
     state.listStatus = { key: 'doc.downloaded', params: { title: quoted(doc.title) } };
@@ -670,231 +465,8 @@ async function downloadDocument(doc) {
   }
 }
 
-// --- Upload ------------------------------------------------------------------------------
-
-function uploadFields() {
-  return {
-    file: $('upload-file'),
-    camera: $('upload-camera'),
-    type: $('upload-type'),
-    title: $('upload-title'),
-    validUntil: $('upload-valid-until'),
-  };
-}
-
-/** Problem with the chosen file itself (format, size), or null. */
-function fileProblem() {
-  if (!upload.file) {
-    return { field: 'file', message: { key: 'upload.error.noFile' } };
-  }
-  if (!upload.contentType) {
-    return { field: 'file', message: { key: 'upload.error.badType' } };
-  }
-  if (upload.file.size > MAX_DOCUMENT_BYTES) {
-    return {
-      field: 'file',
-      message: {
-        key: 'upload.error.tooLarge',
-        params: { size: formatSize(upload.file.size, currentLanguage()), max: formatSize(MAX_DOCUMENT_BYTES, currentLanguage()) },
-      },
-    };
-  }
-  if (upload.file.size === 0) {
-    return { field: 'file', message: { key: 'upload.error.empty' } };
-  }
-  return null;
-}
-
-function chooseFile(file, { syncInput = false } = {}) {
-  if (upload.xhr) {
-    return;
-  }
-  const fields = uploadFields();
-  upload.file = file ?? null;
-  upload.contentType = file ? acceptedContentType(file) : null;
-  upload.key = file ? randomUuid() : null;
-  upload.phase = 'idle';
-  upload.percent = 0;
-  upload.announced = -1;
-  upload.retry = false;
-  upload.error = null;
-  if (file && syncInput) {
-    // Show the dropped or photographed file in the main input too (not possible in every browser).
-    try {
-      const transfer = new DataTransfer();
-      transfer.items.add(file);
-      fields.file.files = transfer.files;
-    } catch {
-      fields.file.value = '';
-    }
-  }
-  if (file && (upload.titleAuto || !fields.title.value.trim())) {
-    fields.title.value = titleFromFilename(file.name);
-    upload.titleAuto = true;
-  }
-  setInvalid(fields.title, false);
-  const problem = file ? fileProblem() : null;
-  upload.error = problem?.message ?? null;
-  setInvalid(fields.file, Boolean(problem));
-  renderUpload();
-}
-
-function setInvalid(field, invalid) {
-  if (invalid) {
-    field.setAttribute('aria-invalid', 'true');
-  } else {
-    field.removeAttribute('aria-invalid');
-  }
-}
-
-/** Checks the form; shows the first problem and puts the focus on its field. */
-function validateUpload() {
-  const fields = uploadFields();
-  const problems = [];
-  const filePb = fileProblem();
-  if (filePb) {
-    problems.push(filePb);
-  }
-  const title = fields.title.value.trim();
-  if (!title) {
-    problems.push({ field: 'title', message: { key: 'form.error.titleMissing' } });
-  } else if (Array.from(title).length > MAX_TITLE_LENGTH) {
-    problems.push({ field: 'title', message: { key: 'form.error.titleTooLong' } });
-  }
-  const date = fields.validUntil.value;
-  if (fields.validUntil.validity?.badInput || (date && !isIsoDate(date))) {
-    problems.push({ field: 'validUntil', message: { key: 'form.error.date' } });
-  }
-  setInvalid(fields.file, problems.some((p) => p.field === 'file'));
-  setInvalid(fields.title, problems.some((p) => p.field === 'title'));
-  setInvalid(fields.validUntil, problems.some((p) => p.field === 'validUntil'));
-  if (problems.length === 0) {
-    return true;
-  }
-  upload.error = problems[0].message;
-  upload.phase = upload.phase === 'done' ? 'idle' : upload.phase;
-  renderUpload();
-  fields[problems[0].field].focus();
-  return false;
-}
-
-function startUpload() {
-  if (upload.xhr || !canChange()) {
-    return;
-  }
-  upload.error = null;
-  if (!validateUpload()) {
-    return;
-  }
-  const token = host.token();
-  if (!token) {
-    host.signedOut();
-    return;
-  }
-  const fields = uploadFields();
-  const file = upload.file;
-  // Send the right type even when the browser does not know it (HEIC pictures).
-  const content = file.type === upload.contentType ? file : new File([file], file.name, { type: upload.contentType });
-  const form = new FormData();
-  form.append('file', content, file.name);
-  form.append('type', fields.type.value || DEFAULT_DOCUMENT_TYPE);
-  form.append('title', fields.title.value.trim());
-  if (fields.validUntil.value) {
-    form.append('validUntil', fields.validUntil.value);
-  }
-
-  const started = generation;
-  const xhr = new XMLHttpRequest();
-  upload.xhr = xhr;
-  upload.phase = 'sending';
-  upload.percent = 0;
-  upload.announced = -1;
-  upload.retry = false;
-  xhr.open('POST', DOCUMENTS_URL);
-  xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-  xhr.setRequestHeader('Accept', 'application/json');
-  xhr.setRequestHeader('Accept-Language', currentLanguage());
-  xhr.setRequestHeader('Idempotency-Key', upload.key);
-  xhr.upload.addEventListener('progress', (event) => {
-    if (event.lengthComputable && event.total > 0 && upload.xhr === xhr) {
-      upload.percent = Math.min(100, Math.floor((event.loaded / event.total) * 100));
-      renderUpload();
-    }
-  });
-  xhr.upload.addEventListener('load', () => {
-    if (upload.xhr === xhr) {
-      upload.percent = 100;
-      upload.phase = 'checking'; // sent: the safe checks it (viruses) before answering
-      renderUpload();
-    }
-  });
-  const finish = (outcome) => {
-    if (upload.xhr !== xhr || started !== generation) {
-      return;
-    }
-    upload.xhr = null;
-    outcome();
-    renderUpload(true);
-  };
-  xhr.addEventListener('load', () => finish(() => uploadAnswered(xhr)));
-  xhr.addEventListener('error', () => finish(() => uploadFailed({ key: 'upload.error.network' }, true)));
-  xhr.addEventListener('timeout', () => finish(() => uploadFailed({ key: 'upload.error.network' }, true)));
-  xhr.addEventListener('abort', () => finish(() => {
-    upload.phase = 'cancelled';
-    upload.percent = 0;
-  }));
-  renderUpload(true);
-  xhr.send(form);
-}
-
-function uploadFailed(message, retry) {
-  upload.phase = 'failed';
-  upload.error = message;
-  upload.retry = retry;
-}
-
-function uploadAnswered(xhr) {
-  if (xhr.status === 200 || xhr.status === 201) {
-    let doc = null;
-    try {
-      doc = JSON.parse(xhr.responseText);
-    } catch {
-      doc = null;
-    }
-    uploadSucceeded(doc);
-    return;
-  }
-  const problem = parseProblem(xhr.getResponseHeader('Content-Type'), xhr.responseText);
-  if (xhr.status === 401) {
-    host.signedOut();
-    return;
-  }
-  const message = errorMessage(new ApiError({ status: xhr.status, problem }));
-  // The server (or the network in between) was not ready: the same key may be sent again.
-  const retry = [0, 408, 429, 502, 503, 504].includes(xhr.status);
-  if (!retry && xhr.status >= 400 && xhr.status < 500) {
-    // Refused for good (too large, full, infected, incorrect): once corrected, it is a new request.
-    upload.key = randomUuid();
-  }
-  uploadFailed(message, retry);
-}
-
-function uploadSucceeded(doc) {
-  const fields = uploadFields();
-  upload.phase = 'done';
-  upload.percent = 100;
-  upload.error = null;
-  upload.retry = false;
-  upload.file = null;
-  upload.contentType = null;
-  upload.key = null;
-  upload.titleAuto = true;
-  $('upload-form').reset();
-  fields.camera.value = '';
-  for (const field of [fields.file, fields.title, fields.validUntil]) {
-    setInvalid(field, false);
-  }
-  // Show the new document: first page, and no filter hiding it.
+/** A document was added: show it (first page, no filter hiding it), and the space and « À faire » again. */
+function uploaded(doc) {
   if (state.filter && doc?.type !== state.filter) {
     state.filter = '';
     $('document-filter').value = '';
@@ -902,116 +474,10 @@ function uploadSucceeded(doc) {
   state.page = 0;
   loadList();
   loadSafe();
-}
-
-function cancelUpload() {
-  upload.xhr?.abort();
-}
-
-/** Shows the state of the upload. moveFocus: the buttons changed, keep the focus on a visible one. */
-function renderUpload(moveFocus = false) {
-  const fields = uploadFields();
-  const lang = currentLanguage();
-  const sending = upload.phase === 'sending' || upload.phase === 'checking';
-
-  const info = $('upload-file-info');
-  info.hidden = !upload.file;
-  info.textContent = upload.file
-    ? t('upload.chosen', { name: upload.file.name, size: formatSize(upload.file.size, lang) })
-    : '';
-
-  const area = $('upload-progress-area');
-  area.hidden = !(sending || upload.phase === 'done' || (upload.phase === 'failed' && upload.percent > 0));
-  const progress = $('upload-progress');
-  progress.value = upload.percent;
-  progress.textContent = `${upload.percent}\u00a0%`;
-  $('upload-percent').textContent = `${upload.percent}\u00a0%`;
-
-  // The live region speaks at each tenth only, not at each percent.
-  let status = null;
-  if (upload.phase === 'sending') {
-    const tenth = Math.floor(upload.percent / 10);
-    if (tenth !== upload.announced) {
-      upload.announced = tenth;
-      status = { key: 'upload.sending', params: { percent: upload.percent } };
-    }
-  } else if (upload.phase === 'checking') {
-    status = { key: 'upload.checking' };
-  } else if (upload.phase === 'done') {
-    status = { key: 'upload.done' };
-  } else if (upload.phase === 'cancelled') {
-    status = { key: 'upload.cancelled' };
-  } else {
-    status = { text: '' };
-  }
-  if (status) {
-    show($('upload-status'), status, false);
-  }
-  show($('upload-error'), upload.error);
-
-  fields.file.disabled = sending;
-  fields.camera.disabled = sending;
-  const submit = $('upload-submit');
-  const retry = $('upload-retry');
-  const cancel = $('upload-cancel');
-  const focusWasIn = [submit, retry, cancel].includes(document.activeElement);
-  submit.setAttribute('aria-disabled', String(sending));
-  const offerRetry = upload.phase === 'failed' && upload.retry && Boolean(upload.file);
-  retry.hidden = !offerRetry;
-  cancel.hidden = !sending;
-  submit.hidden = offerRetry || sending;
-  if (moveFocus && focusWasIn && document.activeElement?.hidden !== false) {
-    // The focused button was hidden: go to the one that replaces it.
-    const target = [cancel, retry, submit].find((b) => !b.hidden);
-    target?.focus();
-  } else if (moveFocus && focusWasIn && document.activeElement === document.body) {
-    [cancel, retry, submit].find((b) => !b.hidden)?.focus();
-  }
+  loadTodo();
 }
 
 // --- Dialogs -------------------------------------------------------------------------------
-
-const dialogReturn = new Map();
-
-function openDialog(dialog, { returnFocus, fallback, first }) {
-  dialogReturn.set(dialog, { returnFocus, fallback });
-  for (const alert of dialog.querySelectorAll('[role="alert"]')) {
-    show(alert, null);
-  }
-  if (typeof dialog.showModal === 'function') {
-    if (!dialog.open) {
-      dialog.showModal();
-    }
-  } else {
-    dialog.setAttribute('open', '');
-  }
-  (first ?? dialog.querySelector('input, select, button'))?.focus();
-}
-
-function closeDialog(dialog) {
-  if (typeof dialog.close === 'function') {
-    if (dialog.open) {
-      dialog.close();
-    }
-  } else if (dialog.hasAttribute('open')) {
-    dialog.removeAttribute('open');
-    restoreFocus(dialog);
-  }
-}
-
-function isShown(element) {
-  return Boolean(element && element.isConnected && element.getClientRects().length > 0);
-}
-
-function restoreFocus(dialog) {
-  const memory = dialogReturn.get(dialog);
-  dialogReturn.delete(dialog);
-  if (!memory || !visible) {
-    return;
-  }
-  const target = memory.returnFocus?.();
-  (isShown(target) ? target : memory.fallback?.())?.focus();
-}
 
 let renaming = null;
 let deleting = null;
@@ -1074,6 +540,7 @@ async function saveRename() {
     state.listStatus = { key: 'rename.done', params: { title: quoted(updated?.title ?? title) } };
     renderList();
     closeDialog($('rename-dialog'));
+    loadTodo();
     // The type may no longer match the filter: ask the server for the page again.
     if (state.filter) {
       loadList();
@@ -1129,6 +596,7 @@ function deleted(doc) {
   closeDialog($('delete-dialog'));
   loadList();
   loadSafe();
+  loadTodo();
 }
 
 function openCloseSafe() {
@@ -1147,13 +615,13 @@ function fillTypeSelect(select, { all = false, current = select.value } = {}) {
   if (all) {
     options.push(new Option(t('list.all'), ''));
   }
-  for (const code of DOCUMENT_TYPES) {
+  for (const code of documentTypes()) {
     const option = new Option(typeLabel(code), code);
     option.defaultSelected = !all && code === DEFAULT_DOCUMENT_TYPE;
     options.push(option);
   }
   // A type this page does not know yet (added on the server) stays selectable.
-  if (current && !all && !DOCUMENT_TYPES.includes(current)) {
+  if (current && !all && !documentTypes().includes(current)) {
     options.push(new Option(typeLabel(current), current));
   }
   select.replaceChildren(...options);
@@ -1173,11 +641,11 @@ function renderSelects() {
 
 // --- Public interface ------------------------------------------------------------------------
 
-/** Shows (or hides) the section and writes all its texts in the current language. */
-export function renderDocuments(shown = visible) {
-  visible = shown;
-  $('documents').hidden = !shown;
+/** Writes all the texts of the screen in the current language. */
+export function renderDocuments() {
   renderSelects();
+  const max = maxDocumentBytes();
+  show($('upload-file-hint'), max ? { key: 'upload.file.hint', params: { max: formatSize(max, currentLanguage()) } } : { key: 'upload.file.hintNoMax' });
   if (renderedDialogLanguage !== currentLanguage()) {
     renderedDialogLanguage = currentLanguage();
     if (deleting) {
@@ -1187,45 +655,46 @@ export function renderDocuments(shown = visible) {
   renderSafe();
   renderUpload();
   renderList();
+  renderTodo();
+}
+
+/** Entering the screen again: the papers and what awaits may have changed (a paper added for a service's request). */
+export function enterDocuments() {
+  if (justStarted) {
+    justStarted = false; // startDocuments() is reading them already
+  } else {
+    loadList();
+    loadTodo();
+  }
+  renderTodo();
 }
 
 /** After sign-in: reads the safe and the first page of documents. */
 export function startDocuments() {
-  generation += 1;
+  justStarted = true;
   state.page = 0;
   state.list = null;
   state.safe = null;
   state.safeError = null;
   state.safeStatus = null;
   initialLoad = Promise.allSettled([loadSafe(), loadList()]);
+  loadTodo();
 }
 
 /** At sign-out (or when the session has expired): forgets everything shown. */
 export function resetDocuments() {
-  generation += 1;
-  const xhr = upload.xhr;
-  upload.xhr = null;
-  xhr?.abort();
-  for (const dialog of document.querySelectorAll('dialog')) {
-    dialogReturn.delete(dialog);
-    closeDialog(dialog);
-  }
+  resetUpload();
+  closeAllDialogs();
   renaming = null;
   deleting = null;
   Object.assign(state, {
     safe: null, safeStatus: null, safeError: null, list: null, page: 0, filter: '',
     listLoading: false, listStatus: null, listError: null,
   });
-  Object.assign(upload, {
-    file: null, contentType: null, key: null, titleAuto: true, phase: 'idle', percent: 0, announced: -1, error: null, retry: false,
-  });
   busy.downloads.clear();
-  $('upload-form').reset();
-  $('upload-camera').value = '';
   $('document-filter').value = '';
   $('document-list').replaceChildren();
-  visible = false;
-  $('documents').hidden = true;
+  resetTodo();
 }
 
 /**
@@ -1235,9 +704,9 @@ export function resetDocuments() {
  */
 export async function resumeAction(action) {
   // Done after the first reading of the safe, whose answer could otherwise land after the act's and undo it on screen.
-  const started = generation;
+  const started = currentGeneration();
   await initialLoad;
-  if (started !== generation) {
+  if (started !== currentGeneration()) {
     return; // signed out meanwhile
   }
   if (action?.action === 'export' && (action.origin === 'page' || action.origin === 'dialog')) {
@@ -1253,79 +722,9 @@ export async function resumeAction(action) {
   }
 }
 
-/**
- * Wires the section once. token(): current access token; signedOut(): the API answered 401; stepUp(acr, action):
- * the API asked for a stronger login before action.
- */
-export function initDocuments(options) {
-  host = { ...host, ...options };
-  const fields = uploadFields();
-  fields.file.accept = ACCEPT_ATTRIBUTE;
-
-  fields.file.addEventListener('change', () => chooseFile(fields.file.files?.[0] ?? null));
-  fields.camera.addEventListener('change', () => {
-    const file = fields.camera.files?.[0];
-    if (file) {
-      chooseFile(file, { syncInput: true });
-    }
-    fields.camera.value = '';
-  });
-  fields.title.addEventListener('input', () => {
-    upload.titleAuto = false;
-    setInvalid(fields.title, false);
-  });
-  // Phones and tablets can take the picture directly.
-  const coarse = window.matchMedia?.('(pointer: coarse)');
-  $('upload-camera-group').hidden = !coarse?.matches;
-  coarse?.addEventListener?.('change', () => {
-    $('upload-camera-group').hidden = !coarse.matches;
-  });
-
-  // Drag and drop: the zone only decorates the real file input, which stays usable with a keyboard.
-  const zone = $('upload-dropzone');
-  const hasFiles = (event) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
-  zone.addEventListener('dragover', (event) => {
-    if (hasFiles(event)) {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = upload.xhr ? 'none' : 'copy';
-      zone.classList.add('is-dragover');
-    }
-  });
-  zone.addEventListener('dragleave', (event) => {
-    if (!zone.contains(event.relatedTarget)) {
-      zone.classList.remove('is-dragover');
-    }
-  });
-  zone.addEventListener('drop', (event) => {
-    if (!hasFiles(event)) {
-      return;
-    }
-    event.preventDefault();
-    zone.classList.remove('is-dragover');
-    const file = event.dataTransfer.files?.[0];
-    if (file) {
-      chooseFile(file, { syncInput: true });
-    }
-  });
-  // A file dropped beside the zone must not replace the page (that would sign the person out).
-  for (const type of ['dragover', 'drop']) {
-    document.addEventListener(type, (event) => {
-      if (hasFiles(event) && !zone.contains(event.target)) {
-        event.preventDefault();
-        if (event.dataTransfer) {
-          event.dataTransfer.dropEffect = 'none';
-        }
-      }
-    });
-  }
-
-  $('upload-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    startUpload();
-  });
-  $('upload-retry').addEventListener('click', startUpload);
-  $('upload-cancel').addEventListener('click', cancelUpload);
-
+/** Wires the screen once. */
+export function initDocuments() {
+  initUpload({ canChange, uploaded });
   $('document-filter').addEventListener('change', () => {
     state.filter = $('document-filter').value;
     state.page = 0;
@@ -1370,17 +769,4 @@ export function initDocuments(options) {
   $('close-safe-export').addEventListener('click', () => downloadExport('dialog'));
   $('export-button').addEventListener('click', () => downloadExport('page'));
   $('reopen-safe-button').addEventListener('click', () => reopenSafe());
-
-  for (const dialog of document.querySelectorAll('dialog')) {
-    dialog.addEventListener('close', () => restoreFocus(dialog));
-    for (const button of dialog.querySelectorAll('[data-close-dialog]')) {
-      button.addEventListener('click', () => closeDialog(dialog));
-    }
-    // Escape also closes where the browser has no native dialog.
-    dialog.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && typeof dialog.showModal !== 'function') {
-        closeDialog(dialog);
-      }
-    });
-  }
 }

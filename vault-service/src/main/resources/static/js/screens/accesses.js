@@ -1,0 +1,112 @@
+// « Qui a consulté ce document » : every time a service asked for this paper, allowed or refused, with the date, the
+// purpose and the outcome; the grants and withdrawals of consents that cover it too (GET
+// /api/v1/documents/{id}/accesses, the journal's entries relayed by the vault).
+
+import { apiJson, currentGeneration, errorMessage } from '../api.js';
+import { formatDateTime } from '../format.js';
+import { currentLanguage, lookup, t } from '../i18n.js';
+import { $, element, show } from '../ui.js';
+
+const state = {
+  documentId: null,
+  title: null,
+  entries: null,
+  status: null,
+  error: null,
+};
+
+export async function enterAccesses({ id }) {
+  state.documentId = id;
+  state.title = null;
+  state.entries = null;
+  state.error = null;
+  state.status = { key: 'accesses.loading' };
+  renderAccesses();
+  const started = currentGeneration();
+  const path = `/api/v1/documents/${encodeURIComponent(id)}`;
+  try {
+    const [doc, entries] = await Promise.all([
+      apiJson(path).catch((error) => (error?.status === 404 ? Promise.reject(error) : null)),
+      apiJson(`${path}/accesses`),
+    ]);
+    if (started !== currentGeneration() || state.documentId !== id) {
+      return;
+    }
+    state.title = doc?.title ?? null;
+    const list = Array.isArray(entries) ? entries : Array.isArray(entries?.items) ? entries.items : null;
+    if (!list) {
+      throw new Error('Unexpected accesses');
+    }
+    state.entries = list.slice().sort((a, b) => String(when(b)).localeCompare(String(when(a))));
+    state.status = { key: list.length === 1 ? 'accesses.found.one' : 'accesses.found.other', params: { count: list.length } };
+  } catch (error) {
+    if (started !== currentGeneration() || state.documentId !== id) {
+      return;
+    }
+    state.status = null;
+    state.error = errorMessage(error, { notFound: 'error.notAvailable' });
+  }
+  renderAccesses();
+}
+
+export function resetAccesses() {
+  Object.assign(state, { documentId: null, title: null, entries: null, status: null, error: null });
+  $('accesses-list').replaceChildren();
+}
+
+function when(entry) {
+  return entry.at ?? entry.occurredAt ?? entry.time ?? entry.timestamp ?? '';
+}
+
+/** grant | access | denial | revocation | ending; an access refused is a denial whatever it is called. */
+function kindOf(entry) {
+  const kind = String(entry.kind ?? entry.type ?? 'access').toLowerCase();
+  if (entry.outcome === 'refused' || entry.outcome === 'denied' || kind === 'denial' || kind === 'denied') {
+    return 'denial';
+  }
+  return ['grant', 'access', 'revocation', 'ending'].includes(kind) ? kind : 'access';
+}
+
+function fact(list, label, value) {
+  if (!value) {
+    return;
+  }
+  const row = element('div');
+  row.append(element('dt', null, label), element('dd', null, value));
+  list.append(row);
+}
+
+function entryItem(entry, lang) {
+  const kind = kindOf(entry);
+  const item = element('li', `item access access-${kind}`);
+  item.dataset.kind = kind;
+  const service = String(entry.recipientName || entry.recipient || t('accesses.unknownService'));
+  const heading = element('h3', 'item-title', service);
+  heading.append(element('span', `pill ${kind === 'denial' ? 'pill-refused' : kind === 'access' ? 'pill-active' : 'pill-expired'}`, t(`accesses.kind.${kind}`)));
+  item.append(heading);
+  const facts = element('dl', 'item-facts');
+  fact(facts, t('accesses.date'), formatDateTime(when(entry), lang));
+  fact(facts, t('accesses.purpose'), String(entry.purposeLabel || entry.purpose || ''));
+  let outcome = t(`accesses.outcome.${kind}`);
+  if (kind === 'denial' && entry.reason) {
+    const reason = lookup(`accesses.reason.${entry.reason}`) ?? String(entry.reason);
+    outcome = `${outcome} ${t('accesses.reasonText', { reason })}`;
+  }
+  fact(facts, t('accesses.outcome'), outcome);
+  item.append(facts);
+  return item;
+}
+
+export function renderAccesses() {
+  const lang = currentLanguage();
+  const doc = $('accesses-document');
+  doc.textContent = state.title ? t('accesses.document', { title: state.title }) : '';
+  doc.hidden = !state.title;
+  const entries = state.entries ?? [];
+  const list = $('accesses-list');
+  list.replaceChildren(...entries.map((entry) => entryItem(entry, lang)));
+  list.hidden = entries.length === 0;
+  $('accesses-empty').hidden = state.entries === null || entries.length > 0;
+  show($('accesses-status'), state.status, false);
+  show($('accesses-error'), state.error);
+}

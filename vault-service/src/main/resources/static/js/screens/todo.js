@@ -1,0 +1,79 @@
+// « À faire », at the top of « Mes documents »: what awaits the citizen. A service's request still waiting for an
+// answer (its handle is in sessionStorage, see release.js), and papers whose validity ends soon or has ended.
+
+import { apiJson, currentGeneration } from '../api.js';
+import { formatLocalDate } from '../format.js';
+import { currentLanguage, t } from '../i18n.js';
+import { $, element } from '../ui.js';
+import { pendingRequest } from './release.js';
+
+/** A paper is "about to expire" this many days before its validUntil. */
+const SOON_DAYS = 45;
+
+let documents = []; // every document of the safe (at most 200: two pages of 100)
+
+/** Reads every document of the safe, to find those about to expire. */
+export async function loadTodo() {
+  const started = currentGeneration();
+  const all = [];
+  try {
+    for (let page = 0; page < 2; page += 1) {
+      const list = await apiJson(`/api/v1/documents?${new URLSearchParams({ page: String(page), size: '100' })}`);
+      all.push(...(Array.isArray(list?.items) ? list.items : []));
+      if ((Number(list?.totalPages) || 0) <= page + 1) {
+        break;
+      }
+    }
+  } catch (error) {
+    // A help, not a must: the list of documents says the rest.
+    if (!error?.signedOut) {
+      console.warn('Cannot read the documents for « À faire »', error);
+    }
+    return;
+  }
+  if (started === currentGeneration()) {
+    documents = all;
+    renderTodo();
+  }
+}
+
+export function resetTodo() {
+  documents = [];
+  $('todo-list').replaceChildren();
+  $('todo').hidden = true;
+}
+
+function daysUntil(isoDate) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(isoDate || ''));
+  if (!match) {
+    return null;
+  }
+  const end = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  const now = new Date();
+  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  return Math.round((end - today) / 86_400_000);
+}
+
+export function renderTodo() {
+  const lang = currentLanguage();
+  const items = [];
+  if (pendingRequest()) {
+    const item = element('li', 'todo-request');
+    item.append(element('span', null, t('todo.request')), ' ');
+    const link = element('a', null, t('todo.requestLink'));
+    link.href = '#/demande';
+    link.dataset.route = 'release';
+    item.append(link);
+    items.push(item);
+  }
+  const expiring = documents
+    .filter((doc) => doc.validUntil && (doc.expired === true || (daysUntil(doc.validUntil) ?? Infinity) <= SOON_DAYS))
+    .sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)));
+  for (const doc of expiring) {
+    const date = formatLocalDate(doc.validUntil, lang);
+    const key = doc.expired === true || (daysUntil(doc.validUntil) ?? 0) < 0 ? 'todo.expired' : 'todo.expiring';
+    items.push(element('li', 'todo-expiring', t(key, { title: String(doc.title ?? ''), date })));
+  }
+  $('todo-list').replaceChildren(...items);
+  $('todo').hidden = items.length === 0;
+}
