@@ -16,6 +16,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
 import fr.civis.consent.journal.Journal;
 import fr.civis.consent.security.Callers;
 
@@ -25,6 +27,7 @@ import fr.civis.consent.security.Callers;
  */
 @RestController
 @Tag(name = "Mes partages", description = "Consentements et accès de l'habitant connecté")
+@Caller(CallerKind.CITIZEN)
 class MyConsentController {
 
     private static final MediaType JOSE = MediaType.parseMediaType("application/jose");

@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
 import fr.civis.consent.consent.ConsentRequests.AccessGranted;
 import fr.civis.consent.consent.ConsentRequests.AccessRequest;
 import fr.civis.consent.consent.ConsentRequests.Denial;
@@ -24,6 +26,7 @@ import fr.civis.consent.security.Callers;
 /** What the vault asks with its own service token ({@code azp} = the vault's client): nobody else may. */
 @RestController
 @Tag(name = "Consentements (coffre)", description = "Appels du coffre, avec son jeton de service")
+@Caller(CallerKind.SERVICE)
 class ServiceConsentController {
 
     private final ConsentService service;

@@ -8,12 +8,15 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.CivisRole;
 import fr.civis.consent.security.Callers;
 
 /** Proof that the journal is intact, for the DPO and administrators. The verification itself is journaled. */
 @RestController
 @Tag(name = "Journal", description = "Journal inaltérable des consentements et des accès")
+@Caller({CallerKind.DPO, CallerKind.ADMIN})
 class JournalController {
 
     private final Journal journal;

@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.nimbusds.jose.jwk.ECKey;
 
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.CivisRole;
 import fr.civis.consent.security.Callers;
 
@@ -47,6 +49,7 @@ class ReceiptKeyController {
                 .body(keys.publicKeys().toJSONObject(true));
     }
 
+    @Caller(CallerKind.ADMIN)
     @PostMapping("/api/v1/receipt-keys")
     @Operation(summary = "Nouvelle clé de signature (publiée tout de suite, utilisée après le délai de publication)")
     ResponseEntity<Map<String, Object>> rotate(@AuthenticationPrincipal Jwt token) {

@@ -12,12 +12,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import fr.civis.common.security.Caller;
+import fr.civis.common.security.CallerKind;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.consent.security.Callers;
 
 /** The registry of recipients, for the vault and for citizens (who choose whom to share with). */
 @RestController
 @Tag(name = "Destinataires", description = "Services qui peuvent recevoir des documents")
+@Caller({CallerKind.SERVICE, CallerKind.CITIZEN})
 class RecipientController {
 
     private final RecipientRegistry registry;

@@ -91,6 +91,7 @@ class ConsentFlowTest {
 
     private static RequestPostProcessor vault() {
         return jwt().jwt(token -> token.subject("service-account-civis-vault").claim("azp", "civis-vault")
+                .claim("client_id", "civis-vault").claim("preferred_username", "service-account-civis-vault")
                 .claim("realm_access", Map.of("roles", List.of("citizen"))));
     }
 
@@ -101,6 +102,7 @@ class ConsentFlowTest {
 
     private static RequestPostProcessor recipientService() {
         return jwt().jwt(token -> token.subject("service-account-mairie-demo").claim("azp", "mairie-demo")
+                .claim("client_id", "mairie-demo").claim("preferred_username", "service-account-mairie-demo")
                 .claim("realm_access", Map.of("roles", List.of("citizen"))));
     }
 

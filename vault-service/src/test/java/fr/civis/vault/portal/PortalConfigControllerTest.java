@@ -21,7 +21,7 @@ class PortalConfigControllerTest {
                 new PortalProperties("civis-portal", URI.create("http://localhost:8081/"), "Ville de Civis"),
                 new CivisSecurityProperties(URI.create("http://localhost:8080/realms/civis"), "civis-vault", null,
                         Duration.ofSeconds(30), List.of()),
-                new DocumentLimits(DataSize.ofMegabytes(20), DataSize.ofMegabytes(500), 200, DataSize.ofMegabytes(4)));
+                new DocumentLimits(DataSize.ofMegabytes(20), DataSize.ofMegabytes(500), 200, DataSize.ofMegabytes(4), 50_000_000));
 
         var documents = controller.config().documents();
 
