@@ -548,6 +548,8 @@ class ReleaseApiTest {
                 .andExpect(header().string("Cache-Control", "no-store"))
                 .andExpect(header().string("Content-Type", "application/pdf"))
                 .andReturn();
+        // The body streams asynchronously: wait until it is written.
+        fetched.getAsyncResult(10_000);
         assertThat(fetched.getResponse().getContentAsByteArray()).isEqualTo(PLAINTEXT);
         FakeConsentService.Received access = CONSENT_SERVICE.received("POST", "/api/v1/accesses").getFirst();
         JsonNode body = json.readTree(access.body());
