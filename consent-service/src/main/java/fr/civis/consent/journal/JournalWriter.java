@@ -152,6 +152,8 @@ public final class JournalWriter implements AutoCloseable {
                         }
                     }
                 }
+                // What arrived while we waited for the lock (another instance was committing) joins this group.
+                queue.drainTo(batch, maxBatch - batch.size());
                 Instant now = Canonical.truncate(clock.instant());
                 // One multi-row INSERT: one round trip and one statement for the whole group.
                 String sql = INSERT + String.join(", ", java.util.Collections.nCopies(batch.size(), ROW));
