@@ -146,6 +146,12 @@ class ConsentService {
                 .orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND, "consent-not-found"));
     }
 
+    /** A consent as the vault reads it to show its recipient what was released (receipt left out). */
+    Consent one(UUID id) {
+        return consents.find(id).map(Consent::withoutReceipt)
+                .orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND, "consent-not-found"));
+    }
+
     /** The citizen takes back a consent; idempotent. Effective on the next fetch: the check reads the row. */
     void revoke(String subject, UUID id) {
         Consent consent = mine(subject, id);

@@ -1,5 +1,7 @@
 package fr.civis.consent.consent;
 
+import java.util.UUID;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -8,6 +10,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -42,6 +46,13 @@ class ServiceConsentController {
     ResponseEntity<Consent> record(@AuthenticationPrincipal Jwt token, @Valid @RequestBody NewConsent request) {
         callers.requireVault(token);
         return ResponseEntity.status(HttpStatus.CREATED).body(service.record(token.getClaimAsString("azp"), request));
+    }
+
+    @GetMapping("/api/v1/consents/{id}")
+    @Operation(summary = "Un consentement, pour montrer à son destinataire ce qui lui a été transmis (coffre)")
+    Consent one(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        callers.requireVault(token);
+        return service.one(id);
     }
 
     @PostMapping("/api/v1/accesses")

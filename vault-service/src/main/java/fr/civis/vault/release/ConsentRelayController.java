@@ -38,6 +38,12 @@ class ConsentRelayController {
         this.documents = documents;
     }
 
+    @GetMapping("/api/v1/recipients")
+    @Operation(summary = "Les services qui peuvent recevoir des documents, leurs finalités et leurs types, pour un partage à l'initiative de l'habitant.")
+    ResponseEntity<byte[]> recipients(Citizen citizen) {
+        return relayed(consents.relay("GET", "/recipients", citizen.bearerToken()));
+    }
+
     @GetMapping("/api/v1/me/consents")
     @Operation(summary = "Mes consentements, du plus récent au plus ancien.")
     ResponseEntity<byte[]> list(Citizen citizen) {
