@@ -1,7 +1,11 @@
 package fr.civis.it;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,5 +59,24 @@ abstract class BrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(sectionId)));
         wait.until(driver -> sectionId.equals(driver.switchTo().activeElement().findElement(By.xpath("ancestor::section[1]"))
                 .getDomAttribute("id")));
+    }
+
+    /**
+     * The first finished download whose file name matches {@code nameRegex}, once Chromium has renamed it from its
+     * partial file; fails after 30 seconds.
+     */
+    protected Path awaitDownload(String nameRegex) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            try (Stream<Path> entries = Files.list(downloads)) {
+                List<Path> done = entries.filter(path -> path.getFileName().toString().matches(nameRegex)
+                        && !path.toString().endsWith(".crdownload")).toList();
+                if (!done.isEmpty()) {
+                    return done.getFirst();
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("No download named like " + nameRegex + " arrived in " + downloads);
     }
 }

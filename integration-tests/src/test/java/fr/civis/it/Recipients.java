@@ -65,6 +65,11 @@ final class Recipients {
         return VaultApi.json(response).get("requestUri").asString();
     }
 
+    /** The demo request: mairie-demo asks a justificatif de domicile for « Inscription à la crèche », for 30 days. */
+    String crecheRequest(String state) throws Exception {
+        return requestUri(MAIRIE, request("inscription-creche", "justificatif-domicile", "P30D", mairieReturnUri(), state));
+    }
+
     static String request(String purpose, String type, String duration, String returnUri, String state) {
         return KeycloakClient.JSON.writeValueAsString(Map.of("documentTypes", java.util.List.of(type),
                 "purpose", purpose, "duration", duration, "returnUri", returnUri, "state", state));

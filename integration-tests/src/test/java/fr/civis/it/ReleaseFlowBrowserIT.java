@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -19,13 +18,11 @@ import fr.civis.launcher.Platform;
  * and comes back to the app, which shows the paper with its verified digest. And the refusal, said plainly.
  */
 @ExtendWith(PlatformExtension.class)
-@Disabled("Needs the vault's release endpoints, consent-service and the portal's request screen (issue 10); "
-        + "enable once they are merged, with the portal's element ids below")
 class ReleaseFlowBrowserIT extends BrowserTest {
 
-    // The portal's request screen (docs/release-api.md, GET /release-requests/{requestUri}): ids to agree on.
+    // The portal's request screen (docs/release-api.md, GET /release-requests/{requestUri}).
     private static final By REQUEST_SCREEN = By.id("release-request");
-    private static final By DOCUMENT_CHOICE = By.cssSelector("#release-request input[type=radio]");
+    private static final By DOCUMENT_CHOICE = By.cssSelector("#release-choices input[type=radio]");
     private static final By CONFIRM = By.id("release-confirm");
     private static final By REFUSE = By.id("release-refuse");
 

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -43,7 +41,7 @@ class StepUpBrowserIT extends BrowserTest {
 
         // Back on the portal at eidas2, the export runs again by itself and the archive arrives.
         wait.until(ExpectedConditions.attributeToBe(By.id("me-acr"), "data-acr", "eidas2"));
-        Path archive = awaitDownload();
+        Path archive = awaitDownload("mon-coffre-.+\\.zip");
         assertThat(zipEntries(Files.readAllBytes(archive))).contains("manifest.json")
                 .anySatisfy(name -> assertThat(name).endsWith("-quittance.pdf"));
         wait.until(ExpectedConditions.textToBe(By.id("safe-status"), "L’archive de vos documents est téléchargée."));
@@ -79,21 +77,6 @@ class StepUpBrowserIT extends BrowserTest {
         wait.until(ExpectedConditions.urlToBe(platform.settings().portalUrl() + "/"));
     }
 
-    /** The archive under the name the vault gave it, once Chromium has renamed it from its partial files. */
-    private Path awaitDownload() throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            try (Stream<Path> entries = Files.list(downloads)) {
-                List<Path> done = entries.filter(path -> path.getFileName().toString().matches("mon-coffre-.+\\.zip"))
-                        .toList();
-                if (!done.isEmpty()) {
-                    return done.getFirst();
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("No download arrived in " + downloads);
-    }
 
     private static List<String> zipEntries(byte[] zip) throws Exception {
         List<String> names = new ArrayList<>();
