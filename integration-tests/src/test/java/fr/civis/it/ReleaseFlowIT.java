@@ -168,6 +168,26 @@ class ReleaseFlowIT {
     }
 
     @Test
+    void deletingTheDocumentEndsItsRelease() throws Exception {
+        Holder sacha = Holder.create("release.sacha");
+        String consentId = sacha.consent("P30D", sacha.justificatif());
+        String mairie = recipients.token(Recipients.MAIRIE);
+        assertThat(recipients.content(mairie, consentId, sacha.justificatif()).statusCode()).isEqualTo(200);
+
+        sacha.api().delete("/api/v1/documents/" + sacha.justificatif(), 204);
+        assertThat(recipients.content(mairie, consentId, sacha.justificatif()).statusCode()).isIn(403, 404);
+        // The ending reaches consent-service through the vault's outbox, at once or at its next run.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        JsonNode ended;
+        do {
+            Thread.sleep(500);
+            ended = Recipients.json(sacha.api().get("/api/v1/me/consents/" + consentId));
+        } while (!"revoked".equals(ended.get("status").asString()) && System.nanoTime() < deadline);
+        assertThat(ended.get("status").asString()).isEqualTo("revoked");
+        assertThat(ended.get("revocationReason").asString()).isEqualTo("document-deleted");
+    }
+
+    @Test
     void anExpiredConsentServesNothing() throws Exception {
         Holder claude = Holder.create("release.claude");
         String consentId = claude.consent("PT3S", claude.justificatif());
