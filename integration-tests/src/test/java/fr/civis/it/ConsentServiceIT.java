@@ -122,7 +122,7 @@ class ConsentServiceIT {
         String check = "{\"consentId\": \"%s\", \"recipient\": \"%s\", \"documentId\": \"%s\", \"digest\": \"%s\"}";
         HttpResponse<String> granted = call("POST", "/api/v1/accesses", vault, check.formatted(id, RECIPIENT, document, DIGEST));
         assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
-        assertThat(KeycloakClient.JSON.readTree(granted.body()).get("subject").asString()).isEqualTo(seenByRecipient);
+        assertThat(KeycloakClient.JSON.readTree(granted.body()).get("pairwiseSubject").asString()).isEqualTo(seenByRecipient);
         HttpResponse<String> refused = call("POST", "/api/v1/accesses", vault,
                 check.formatted(id, "mairie-demo", document, DIGEST));
         assertThat(refused.statusCode()).isEqualTo(403);

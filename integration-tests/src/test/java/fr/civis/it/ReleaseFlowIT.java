@@ -111,7 +111,7 @@ class ReleaseFlowIT {
                 .isNotEqualTo(HttpLogin.claims(camille.api().token()).get("sub").asString());
 
         HttpResponse<byte[]> fetched = recipients.content(mairie, consentId, camille.justificatif());
-        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(fetched.statusCode()).as(new String(fetched.body(), StandardCharsets.UTF_8)).isEqualTo(200);
         assertThat(fetched.body()).isEqualTo(camille.justificatifBytes());
         String digest = "sha-256=:" + Base64.getEncoder().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(camille.justificatifBytes())) + ":";

@@ -45,8 +45,9 @@ final class ConsentRequests {
     }
 
     /** The access is journaled: the vault may send the bytes. */
-    record AccessGranted(long entryId, UUID consentId, String subject, UUID documentId, String purpose,
-            Instant expiresAt) {
+    /** {@code subject}: the citizen, for the vault's own owner check; {@code pairwiseSubject}: what the recipient sees. */
+    record AccessGranted(long entryId, UUID consentId, String subject, String pairwiseSubject, UUID documentId,
+            String purpose, Instant expiresAt) {
     }
 
     /** {@code POST /api/v1/denials}: a refusal the vault decided itself. */

@@ -111,8 +111,8 @@ class ConsentService {
         JournalEntry entry = journal.append(Event.of("access").actor(caller).subject(consent.subject())
                 .recipient(consent.recipient()).consentId(consent.id()).documentId(request.documentId())
                 .purpose(consent.purpose()).digest(request.digest()));
-        return new AccessGranted(entry.seq(), consent.id(), consent.pairwiseSubject(), request.documentId(),
-                consent.purpose(), consent.expiresAt());
+        return new AccessGranted(entry.seq(), consent.id(), consent.subject(), consent.pairwiseSubject(),
+                request.documentId(), consent.purpose(), consent.expiresAt());
     }
 
     long deny(String caller, ConsentRequests.Denial denial) {

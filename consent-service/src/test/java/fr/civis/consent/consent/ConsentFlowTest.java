@@ -141,7 +141,8 @@ class ConsentFlowTest {
         String consent = record(CITIZEN, "P30D");
 
         access(consent, "mairie-demo", DOCUMENT).andExpect(status().isCreated())
-                .andExpect(jsonPath("$.subject").value(SECTOR.of(CITIZEN)))
+                .andExpect(jsonPath("$.subject").value(CITIZEN))
+                .andExpect(jsonPath("$.pairwiseSubject").value(SECTOR.of(CITIZEN)))
                 .andExpect(jsonPath("$.entryId").isNumber());
         access(consent, "partenaire-eau", DOCUMENT).andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.code").value("consent-recipient-mismatch"));
