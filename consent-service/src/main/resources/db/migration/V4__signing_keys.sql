@@ -1,4 +1,4 @@
--- Keys that sign receipts and journal checkpoints (docs/adr/0011-receipt-signing-keys.md). Private keys are stored
+-- Keys that sign receipts and journal checkpoints (docs/adr/0014-consent-receipts-and-journal.md). Private keys are stored
 -- wrapped (AES-256-GCM) under a key the service gets from its environment; a key is never deleted, so that every
 -- receipt ever signed still verifies against the published JWKS.
 

@@ -1,5 +1,5 @@
 // What the safe accepts, as the server says it (GET /portal/config, "documents"): the document types, in the order
-// shown to people, and the size limit. The page keeps no list of its own (ADR 0011); the names of the types are texts
+// shown to people, and the size limit. The page keeps no list of its own (ADR 0015); the names of the types are texts
 // of the i18n bundles, and a type the bundles do not know yet is shown under its code.
 
 export const DEFAULT_DOCUMENT_TYPE = 'autre';

@@ -29,7 +29,7 @@ public final class Secrets {
     public static final String VAULT_CLIENT_SECRET = "client.civis-vault.secret";
     public static final String FRANCECONNECT_CLIENT_SECRET = "client.franceconnect.secret";
     public static final String CONSENT_CLIENT_SECRET = "client.civis-consent.secret";
-    /** Wraps consent-service's receipt signing keys in its database (docs/adr/0011-receipt-signing-keys.md). */
+    /** Wraps consent-service's receipt signing keys in its database (docs/adr/0014-consent-receipts-and-journal.md). */
     public static final String CONSENT_RECEIPT_WRAPPING_KEY = "consent.receipts.wrapping-key";
 
     private static final SecureRandom RANDOM = new SecureRandom();

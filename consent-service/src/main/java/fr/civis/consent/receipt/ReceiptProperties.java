@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Receipt signing (docs/adr/0011-receipt-signing-keys.md).
+ * Receipt signing (docs/adr/0014-consent-receipts-and-journal.md).
  *
  * @param wrappingKey      secret from the environment (at least 32 characters of randomness) from which the key that
  *                         wraps the private signing keys in the database is derived; never in a committed file
