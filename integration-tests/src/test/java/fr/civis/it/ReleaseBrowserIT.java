@@ -61,7 +61,10 @@ class ReleaseBrowserIT extends BrowserTest {
         assertThat(recipients.content(recipients.token(Recipients.MAIRIE), consentId, documentId).statusCode())
                 .isEqualTo(200);
 
-        signInToPortal(platform, "partage.navigateur");
+        // Back to « Mon coffre »: Keycloak's session answers the sign-in without asking again.
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
         openScreen("shares", "shares");
         WebElement consent = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#shares-active .consent[data-consent-id='" + consentId + "']")));

@@ -164,7 +164,8 @@ class ReleaseFlowIT {
         assertThat(recipients.content(mairie, consentId, dominique.justificatif()).statusCode()).isEqualTo(403);
 
         JsonNode accesses = Recipients.json(dominique.api().get("/api/v1/documents/" + dominique.justificatif() + "/accesses"));
-        assertThat(accesses.toString()).contains("denied").contains("revoked");
+        assertThat(accesses.toString()).contains("\"kind\":\"denial\"").contains("consent-revoked")
+                .contains("consent-recipient-mismatch");
     }
 
     @Test
