@@ -75,7 +75,9 @@ class ReleaseBrowserIT extends BrowserTest {
         Path receipt = awaitDownload(".+\\.jws");
         assertThat(Files.readString(receipt)).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
 
-        consent.findElement(By.className("consent-revoke")).click();
+        // The list may have been drawn again meanwhile: find the consent anew.
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                "#shares-active .consent[data-consent-id='" + consentId + "'] .consent-revoke"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("revoke-dialog")));
         assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Annuler");
         Accessibility.assertNoSeriousViolation(browser);

@@ -3,10 +3,8 @@ package fr.civis.consent.receipt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
 
@@ -22,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import fr.civis.consent.MutableClock;
 import fr.civis.consent.TestDatabase;
 
 /** Receipts signed with keys kept (wrapped) in a real database, verified as anyone would: with the JWKS. */
@@ -126,33 +125,5 @@ class ReceiptsDataTest {
         SigningKeys wrongSecret = keys(runtime, "another-wrapping-key-with-32-characters-or-more");
         org.assertj.core.api.Assertions.assertThatThrownBy(wrongSecret::current)
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("wrapping-key");
-    }
-
-    static final class MutableClock extends Clock {
-
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
