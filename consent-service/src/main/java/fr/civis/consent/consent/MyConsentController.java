@@ -1,6 +1,9 @@
 package fr.civis.consent.consent;
 
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,6 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
 import fr.civis.consent.journal.Journal;
+import fr.civis.consent.recipient.Recipient;
+import fr.civis.consent.recipient.RecipientRegistry;
 import fr.civis.consent.security.Callers;
 
 /**
@@ -34,11 +39,13 @@ class MyConsentController {
 
     private final ConsentService service;
     private final Journal journal;
+    private final RecipientRegistry recipients;
     private final Callers callers;
 
-    MyConsentController(ConsentService service, Journal journal, Callers callers) {
+    MyConsentController(ConsentService service, Journal journal, RecipientRegistry recipients, Callers callers) {
         this.service = service;
         this.journal = journal;
+        this.recipients = recipients;
         this.callers = callers;
     }
 
@@ -72,7 +79,37 @@ class MyConsentController {
 
     @GetMapping("/api/v1/me/accesses")
     @Operation(summary = "Le journal de mes documents : partages, accès, refus, retraits")
-    List<Journal.Entry> accesses(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) UUID documentId) {
-        return journal.about(callers.requireCitizen(token), documentId, 500);
+    List<Access> accesses(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) UUID documentId) {
+        List<Journal.Entry> entries = journal.about(callers.requireCitizen(token), documentId, 500);
+        Map<String, Recipient> named = named(entries);
+        return entries.stream().map(entry -> Access.of(entry, named.get(entry.recipient()))).toList();
+    }
+
+    /**
+     * The recipients these entries name, for their names and purpose labels; none when the registry cannot be read
+     * (the citizen then sees the codes the journal holds rather than nothing).
+     */
+    private Map<String, Recipient> named(List<Journal.Entry> entries) {
+        try {
+            Map<String, Recipient> named = new HashMap<>();
+            entries.stream().map(Journal.Entry::recipient).distinct()
+                    .forEach(clientId -> recipients.find(clientId).ifPresent(found -> named.put(clientId, found)));
+            return named;
+        } catch (RuntimeException registryAway) {
+            return Map.of();
+        }
+    }
+
+    /** A journal entry about the citizen's documents, with the recipient's name and the purpose's label. */
+    record Access(long entryId, Instant recordedAt, String kind, String recipient, String recipientName,
+            UUID consentId, UUID documentId, String purpose, String purposeLabel, String reason, String digest) {
+
+        static Access of(Journal.Entry entry, Recipient recipient) {
+            return new Access(entry.entryId(), entry.recordedAt(), entry.kind(), entry.recipient(),
+                    recipient == null ? null : recipient.displayName(), entry.consentId(), entry.documentId(),
+                    entry.purpose(), recipient == null ? null
+                            : recipient.purpose(entry.purpose()).map(Recipient.Purpose::label).orElse(null),
+                    entry.reason(), entry.digest());
+        }
     }
 }
