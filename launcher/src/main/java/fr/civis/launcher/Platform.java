@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -275,20 +276,22 @@ public final class Platform implements AutoCloseable {
         Files.writeString(signatures.resolve("civis-eicar.hdb"), EICAR_HASH);
         Files.writeString(signatures.resolve("civis-eicar.ndb"), EICAR_BODY);
         Path config = home.resolve("clamd.conf");
+        long stream = maxDocumentMegabytes() + 1;
         Files.writeString(config, String.join("\n",
                 "Foreground yes",
                 "TCPAddr 127.0.0.1",
                 "TCPSocket " + settings.ports().clamd(),
                 "DatabaseDirectory " + signatures,
                 "TemporaryDirectory " + Files.createDirectories(home.resolve("tmp")),
-                // Limits sized for the vault's documents (20 MB at most) rather than ten times more (ADR 0012).
-                // A document is one stream: a little above 20 MB; a file found inside it (a PDF's inflated stream, an
-                // archive's member) may be larger than the document, and all of them together larger still.
-                "StreamMaxLength 21M",
-                "MaxFileSize 100M",
-                "MaxScanSize 400M",
-                // A scan that takes a minute is refused, well within the vault's two-minute wait for the verdict.
-                "MaxScanTime 60000",
+                // Limits sized for the vault's largest document (20 MB by default) rather than ten times more (ADR
+                // 0012). A document is one stream: a little above that size; a file found inside it (a PDF's inflated
+                // stream, an archive's member) may be larger than the document, and all of them together larger still.
+                "StreamMaxLength " + stream + "M",
+                "MaxFileSize " + Math.max(100, stream) + "M",
+                "MaxScanSize " + Math.min(4000, Math.max(400, 2 * stream)) + "M",
+                // A scan that takes a minute is refused, within the vault's two-minute wait for the verdict; a vault
+                // configured for very large documents gets clamd's default two minutes.
+                "MaxScanTime " + (stream <= 21 ? 60000 : 120000),
                 // Images are still parsed for known exploits, but not decoded to compute fuzzy hashes: decoding
                 // costs about 5 bytes a pixel, 1.3 GB and 17 s of CPU for a 261 KB PNG of 268 megapixels.
                 "ScanImage yes",
@@ -300,6 +303,24 @@ public final class Platform implements AutoCloseable {
         parts.launch("clamd", List.of(clamd.toString(), "--config-file=" + config), Map.of(),
                 scanner -> scanner.await("PING", () -> ping(settings.ports().clamd()), Duration.ofMinutes(2)));
         return true;
+    }
+
+    private static final Pattern DATA_SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?");
+
+    /** The vault's largest document in whole megabytes, as the services' environment sets it (Spring's DataSize). */
+    private long maxDocumentMegabytes() {
+        String size = settings.serviceEnv().getOrDefault("CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE", "20MB").trim().toUpperCase();
+        var parsed = DATA_SIZE.matcher(size);
+        if (!parsed.matches()) {
+            throw new IllegalArgumentException("CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE is not a size: " + size);
+        }
+        long bytes = Long.parseLong(parsed.group(1)) * switch (parsed.group(2) == null ? "B" : parsed.group(2)) {
+            case "KB" -> 1024L;
+            case "MB" -> 1024L * 1024;
+            case "GB" -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        return Math.max(1, (bytes + 1024 * 1024 - 1) / (1024 * 1024));
     }
 
     private static boolean ping(int port) throws IOException {
