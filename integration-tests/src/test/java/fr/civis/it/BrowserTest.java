@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -59,6 +60,13 @@ abstract class BrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(sectionId)));
         wait.until(driver -> sectionId.equals(driver.switchTo().activeElement().findElement(By.xpath("ancestor::section[1]"))
                 .getDomAttribute("id")));
+    }
+
+    /** Once the portal shows the papers: « Mon compte » and its identity card (the account's sub, roles, level). */
+    protected WebElement identityCard() {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+        openScreen("account", "account");
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
     }
 
     /**

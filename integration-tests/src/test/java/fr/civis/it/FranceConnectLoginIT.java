@@ -144,7 +144,7 @@ class FranceConnectLoginIT extends BrowserTest {
 
         browser.findElement(By.id("password")).sendKeys("coffre-demo-2026");
         browser.findElement(By.id("kc-login")).click();
-        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        WebElement me = identityCard();
         assertThat(me.findElement(By.id("me-sub")).getText()).isEqualTo(camille);
         JsonNode links = admin.get("/realms/civis/users/" + camille + "/federated-identity");
         assertThat(links).hasSize(1);
@@ -241,9 +241,9 @@ class FranceConnectLoginIT extends BrowserTest {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("social-franceconnect"))).click();
         FranceConnectSimulator.logIn(browser, simulatorIssuer(platform), identity);
-        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
         assertThat(browser.getCurrentUrl()).isEqualTo(platform.settings().portalUrl() + "/");
-        return me.findElement(By.id("me-sub")).getText();
+        return identityCard().findElement(By.id("me-sub")).getText();
     }
 
     static String simulatorIssuer(Platform platform) {

@@ -62,7 +62,7 @@ class PivotReconciliationIT extends BrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password"))).sendKeys(COUNTER_PASSWORD);
         browser.findElement(By.id("kc-login")).click();
 
-        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        WebElement me = identityCard();
         assertThat(me.findElement(By.id("me-sub")).getText()).isEqualTo(counter);
         assertThat(admin.get("/realms/civis/users/" + counter + "/federated-identity").get(0).get("identityProvider").asString())
                 .isEqualTo("franceconnect");
@@ -79,7 +79,7 @@ class PivotReconciliationIT extends BrowserTest {
         String second = counterAccount("guichet.paul.2", "PAUL", "DURAND", "1975-06-01", "69123", "99100");
 
         startFranceConnectLogin(platform, "paul.durand");
-        WebElement me = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("me")));
+        WebElement me = identityCard();
         assertThat(me.findElement(By.id("me-sub")).getText()).isNotIn(first, second);
         assertThat(admin.get("/realms/civis/users/" + first + "/federated-identity")).isEmpty();
         assertThat(admin.get("/realms/civis/users/" + second + "/federated-identity")).isEmpty();
