@@ -59,10 +59,19 @@ public final class MasterKeySources {
         return store == Store.PKCS11 ? token.key(keyId) : KeyStoreKeyProvider.open(keystore, passphrase, keyId);
     }
 
-    /** Opens the key {@code keyId} of {@code store}; creates the PKCS#12 file with it if that file does not exist. */
+    /**
+     * Opens the first master key of a fresh installation: creates the PKCS#12 file with it if that file does not
+     * exist; generates it inside the token (non-extractable) if the token has no key of that label.
+     */
     public KeyProvider openOrCreateFirst(Store store, String keyId) throws IOException, GeneralSecurityException {
         requireStore(store);
-        return store == Store.PKCS11 ? token.key(keyId) : KeyStoreKeyProvider.openOrCreate(keystore, passphrase, keyId);
+        if (store == Store.PKCS11) {
+            if (!token.contains(keyId)) {
+                token.generateKey(keyId);
+            }
+            return token.key(keyId);
+        }
+        return KeyStoreKeyProvider.openOrCreate(keystore, passphrase, keyId);
     }
 
     /**

@@ -133,7 +133,7 @@ public final class Pkcs11Token {
         synchronized (lock) {
             ensureUp();
             try {
-                return keyStore.isKeyEntry(label);
+                return keyStore.isKeyEntry(label) || reloadView() && keyStore.isKeyEntry(label);
             } catch (KeyStoreException | ProviderException e) {
                 throw markDown(e);
             }
@@ -154,7 +154,7 @@ public final class Pkcs11Token {
             KeyGenerator generator = KeyGenerator.getInstance("AES", provider);
             generator.init(256);
             SecretKey key = generator.generateKey();
-            if (key.getEncoded() != null) {
+            if (readable(key)) {
                 throw new KeyStoreException(description + " made an extractable key: its configuration must carry "
                         + "the attributes(generate, CKO_SECRET_KEY, CKK_AES) line of Pkcs11Token.GENERATE_ATTRIBUTES");
             }
@@ -201,6 +201,21 @@ public final class Pkcs11Token {
         }
     }
 
+    /**
+     * Caller holds {@link #lock}. SunPKCS11's key store lists the token's objects when it is loaded: a key made
+     * since (by the HSM's own tools, or another instance) is seen only by a fresh load. Same login, same handles.
+     */
+    private boolean reloadView() throws KeyStoreException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS11", provider);
+            store.load(null, pin.clone());
+            keyStore = store;
+            return true;
+        } catch (java.io.IOException | GeneralSecurityException e) {
+            throw new KeyStoreException(description + " could not list its keys: " + reason(e), e);
+        }
+    }
+
     /** Caller holds {@link #lock}: logs in again if the token was marked down and the retry interval has passed. */
     private void ensureUp() throws KeyProviderUnavailableException {
         if (!down) {
@@ -223,6 +238,23 @@ public final class Pkcs11Token {
             nextAttempt = System.nanoTime() + retryNanos;
         }
         return new KeyProviderUnavailableException(description + " stopped answering: " + reason(cause), cause);
+    }
+
+    /**
+     * Whether the key's value could be read out of the token: SunPKCS11 gives it ({@code getEncoded}), or the token
+     * says it is not sensitive or extractable. SunPKCS11 has no public accessor for those two attributes; its key
+     * description states them ("sensitive, unextractable"), read here. A key imported into the token (made outside
+     * it, e.g. by {@code keytool -genseckey}, which generates in software) is typically "not sensitive": refused.
+     */
+    static boolean readable(Key key) {
+        byte[] encoded = key.getEncoded();
+        if (encoded != null) {
+            Arrays.fill(encoded, (byte) 0);
+            return true;
+        }
+        String description = key.toString();
+        return description.contains("not sensitive") || !description.contains("unextractable")
+                || !description.contains("sensitive");
     }
 
     private static void requireLabel(String label) {
@@ -322,13 +354,11 @@ public final class Pkcs11Token {
                 }
                 KeyStoreKeyProvider key;
                 try {
-                    if (!keyStore.isKeyEntry(label)) {
+                    if (!keyStore.isKeyEntry(label) && !(reloadView() && keyStore.isKeyEntry(label))) {
                         throw new KeyStoreException(description + " has no key '" + label + "'");
                     }
                     Key found = keyStore.getKey(label, null);
-                    if (found != null && found.getEncoded() != null) {
-                        byte[] encoded = found.getEncoded();
-                        Arrays.fill(encoded, (byte) 0);
+                    if (found != null && readable(found)) {
                         throw new KeyStoreException("the key '" + label + "' can be read out of " + description
                                 + " (not sensitive, or extractable): a master key must never leave it; generate "
                                 + "one inside the token, non-extractable");

@@ -136,6 +136,30 @@ class Pkcs11TokenTest {
     }
 
     @Test
+    void aKeyMadeOutsideTheTokenOrExtractableIsRefused() throws Exception {
+        // Another SunPKCS11 instance on the same token, without our generation attributes.
+        java.security.Provider plain = java.security.Security.getProvider("SunPKCS11").configure(
+                "--name=civis-plain\nlibrary=" + SoftHsm.LIBRARY + "\nslotListIndex=0\n");
+        KeyStore keyStore = KeyStore.getInstance("PKCS11", plain);
+        keyStore.load(null, SoftHsm.PIN.toCharArray());
+        // Generated in software and imported, as keytool -genseckey does: its value existed outside the token.
+        String imported = label();
+        javax.crypto.KeyGenerator software = javax.crypto.KeyGenerator.getInstance("AES");
+        software.init(256);
+        keyStore.setEntry(imported, new KeyStore.SecretKeyEntry(software.generateKey()), null);
+        // Generated in the token with its default attributes: readable by whoever has the PIN.
+        String extractable = label();
+        javax.crypto.KeyGenerator inToken = javax.crypto.KeyGenerator.getInstance("AES", plain);
+        inToken.init(256);
+        keyStore.setEntry(extractable, new KeyStore.SecretKeyEntry(inToken.generateKey()), null);
+
+        for (String label : new String[] {imported, extractable}) {
+            assertThatThrownBy(() -> token.key(label)).as(label).isInstanceOf(KeyStoreException.class)
+                    .hasMessageContaining("can be read out");
+        }
+    }
+
+    @Test
     void aMissingOrReadableKeyIsRefused() throws Exception {
         assertThatThrownBy(() -> token.key("no-such-key")).isInstanceOf(KeyStoreException.class)
                 .hasMessageContaining("no key 'no-such-key'");

@@ -235,8 +235,10 @@ class MasterKeyRotationTest {
     void hsmToHsm() throws Exception {
         MasterKeySources sources = pkcs12AndHsm();
         String first = label("hsm-a");
-        SoftHsm.token().generateKey(first);
+        // A fresh installation on the HSM: the first key is generated inside the token at the first start.
+        assertThat(SoftHsm.token().contains(first)).isFalse();
         rotates(sources, first, Store.PKCS11, label("hsm-b"), Store.PKCS11);
+        assertThat(SoftHsm.askToken(first).neverExtractable()).isTrue();
     }
 
     @Test
