@@ -283,12 +283,14 @@ public class MasterKeyRotation implements DisposableBean {
             try {
                 Optional<Long> pending = running();
                 if (pending.isPresent()) {
+                    // Started on another instance, maybe a moment ago: seal under the key it made current.
+                    ring.refresh();
                     run(connection, pending.get());
                 }
             } finally {
                 unlock(connection);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | MasterKeyRing.OpenFailure e) {
             log.warn("Master key rotation paused, resumed at the next poll: {}", e.toString());
         }
     }
