@@ -89,6 +89,11 @@ final class VaultApi {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> postJson(String path, String json) throws Exception {
+        return HTTP.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> delete(String id) throws Exception {
         return HTTP.send(request("/api/v1/documents/" + id).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }

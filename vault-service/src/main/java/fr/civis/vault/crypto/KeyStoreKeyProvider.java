@@ -207,8 +207,73 @@ public final class KeyStoreKeyProvider implements KeyProvider {
         }
     }
 
-    private static KeyStoreKeyProvider open(Path path, char[] passphrase, String alias)
+    /**
+     * Adds a fresh random AES-256 key {@code alias} to the existing PKCS#12 key store at {@code file} (for a master
+     * key rotation in development; {@code keytool -genseckey} does the same), keeping its other keys, and returns
+     * it. The new file is written owner-only beside the old one, synced, then renamed over it in one step, under a
+     * lock against a concurrent addition: the key store is never seen half-written nor loses a key.
+     *
+     * @throws KeyStoreException if the key store already has {@code alias}
+     */
+    public static KeyStoreKeyProvider addKey(Path file, char[] passphrase, String alias)
             throws IOException, GeneralSecurityException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(passphrase, "passphrase");
+        requireAlias(alias);
+        Path path = file.toAbsolutePath();
+        Path dir = path.getParent();
+        try (FileChannel lockFile = FileChannel.open(dir.resolve("." + path.getFileName() + ".lock"),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(OWNER_RW));
+             java.nio.channels.FileLock ignored = lockFile.lock()) {
+            KeyStore keyStore = load(path, passphrase);
+            if (keyStore.containsAlias(alias)) {
+                throw new KeyStoreException("the master keystore " + path + " already has a key '" + alias + "'");
+            }
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(256, RANDOM);
+            keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(generator.generateKey()),
+                    new KeyStore.PasswordProtection(passphrase));
+            Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
+                    PosixFilePermissions.asFileAttribute(OWNER_RW));
+            try {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                     OutputStream out = Channels.newOutputStream(channel)) {
+                    keyStore.store(out, passphrase);
+                    out.flush();
+                    channel.force(true);
+                }
+                Files.move(temp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            } catch (IOException notSupported) {
+                // Best effort.
+            }
+        }
+        return open(path, passphrase, alias);
+    }
+
+    /**
+     * Opens the key {@code alias} of the existing PKCS#12 key store at {@code file}, with the same checks as
+     * {@link #openOrCreate} but never creating anything (a rotation's key must already be there).
+     */
+    public static KeyStoreKeyProvider open(Path file, char[] passphrase, String alias)
+            throws IOException, GeneralSecurityException {
+        requireAlias(alias);
+        Path path = file.toAbsolutePath();
+        KeyStore keyStore = load(path, passphrase);
+        if (!keyStore.isKeyEntry(alias)) {
+            throw new KeyStoreException("the master keystore " + path + " has no key '" + alias
+                    + "'; its entries: " + java.util.Collections.list(keyStore.aliases()));
+        }
+        return fromKeyStore(keyStore, alias, passphrase);
+    }
+
+    private static KeyStore load(Path path, char[] passphrase) throws IOException, GeneralSecurityException {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
         if (!OWNER_RW.containsAll(permissions)) {
             throw new IOException("the master keystore " + path + " is " + PosixFilePermissions.toString(permissions)
@@ -224,11 +289,7 @@ public final class KeyStoreKeyProvider implements KeyProvider {
             }
             throw new IOException("the master keystore " + path + " could not be read (damaged, or not PKCS#12)", e);
         }
-        if (!keyStore.isKeyEntry(alias)) {
-            throw new KeyStoreException("the master keystore " + path + " has no key '" + alias
-                    + "'; its entries: " + java.util.Collections.list(keyStore.aliases()));
-        }
-        return fromKeyStore(keyStore, alias, passphrase);
+        return keyStore;
     }
 
     private static void create(Path path, char[] passphrase, String alias)

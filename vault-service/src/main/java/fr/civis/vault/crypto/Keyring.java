@@ -59,15 +59,10 @@ public final class Keyring {
         DOCUMENT_KEYS = StreamingAeadConfig2026.get();
     }
 
-    private final KeyProvider masterKey;
-    private final String masterKeyId;
-    private final Map<String, KeyProvider> masterKeys;
+    private final MasterKeys masterKeys;
     private final AesGcmHkdfStreamingParameters documentKeyParameters;
 
-    private Keyring(KeyProvider masterKey, Map<String, KeyProvider> masterKeys,
-            AesGcmHkdfStreamingParameters documentKeyParameters) {
-        this.masterKey = masterKey;
-        this.masterKeyId = masterKeys.keySet().iterator().next();
+    private Keyring(MasterKeys masterKeys, AesGcmHkdfStreamingParameters documentKeyParameters) {
         this.masterKeys = masterKeys;
         this.documentKeyParameters = documentKeyParameters;
     }
@@ -84,13 +79,27 @@ public final class Keyring {
      */
     public static Keyring create(KeyProvider masterKey, int segmentSizeBytes) {
         Objects.requireNonNull(masterKey, "masterKey");
+        Map<String, KeyProvider> keys = new LinkedHashMap<>();
+        keys.put(requireKeyId(masterKey), masterKey);
+        return new Keyring(new FixedMasterKeys(masterKey, keys), documentKeyParameters(segmentSizeBytes));
+    }
+
+    /**
+     * A keyring whose master keys may change while it is in use (a rotation makes a new one current): citizen keys
+     * are sealed under {@link MasterKeys#current()} at the time of each call and opened with the key they name.
+     */
+    public static Keyring create(MasterKeys masterKeys, int segmentSizeBytes) {
+        Objects.requireNonNull(masterKeys, "masterKeys");
+        return new Keyring(masterKeys, documentKeyParameters(segmentSizeBytes));
+    }
+
+    private static AesGcmHkdfStreamingParameters documentKeyParameters(int segmentSizeBytes) {
         if (segmentSizeBytes < MIN_SEGMENT_SIZE || segmentSizeBytes > MAX_SEGMENT_SIZE) {
             throw new IllegalArgumentException("the segment size must be between " + MIN_SEGMENT_SIZE + " and "
                     + MAX_SEGMENT_SIZE + " bytes: " + segmentSizeBytes);
         }
-        AesGcmHkdfStreamingParameters parameters;
         try {
-            parameters = AesGcmHkdfStreamingParameters.builder()
+            return AesGcmHkdfStreamingParameters.builder()
                     .setKeySizeBytes(32)
                     .setDerivedAesGcmKeySizeBytes(32)
                     .setHkdfHashType(AesGcmHkdfStreamingParameters.HashType.SHA256)
@@ -99,9 +108,6 @@ public final class Keyring {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("Tink refused the segment size " + segmentSizeBytes, e);
         }
-        Map<String, KeyProvider> masterKeys = new LinkedHashMap<>();
-        masterKeys.put(requireKeyId(masterKey), masterKey);
-        return new Keyring(masterKey, masterKeys, parameters);
     }
 
     /**
@@ -110,12 +116,23 @@ public final class Keyring {
      */
     public Keyring alsoOpeningWith(KeyProvider retiredMasterKey) {
         String keyId = requireKeyId(Objects.requireNonNull(retiredMasterKey, "retiredMasterKey"));
-        if (masterKeys.containsKey(keyId)) {
+        if (!(masterKeys instanceof FixedMasterKeys fixed)) {
+            throw new IllegalStateException("this keyring's master keys are managed by " + masterKeys);
+        }
+        if (fixed.keys().containsKey(keyId)) {
             throw new IllegalArgumentException("this keyring already holds a master key '" + keyId + "'");
         }
-        Map<String, KeyProvider> more = new LinkedHashMap<>(masterKeys);
+        Map<String, KeyProvider> more = new LinkedHashMap<>(fixed.keys());
         more.put(keyId, retiredMasterKey);
-        return new Keyring(masterKey, more, documentKeyParameters);
+        return new Keyring(new FixedMasterKeys(fixed.current(), more), documentKeyParameters);
+    }
+
+    /** A set of master keys that never changes. */
+    private record FixedMasterKeys(KeyProvider current, Map<String, KeyProvider> keys) implements MasterKeys {
+        @Override
+        public KeyProvider find(String keyId) {
+            return keys.get(keyId);
+        }
     }
 
     /**
@@ -143,7 +160,7 @@ public final class Keyring {
         if (keyId == null) {
             throw new SealBrokenException("citizen key", "not a sealed citizen key of format 1");
         }
-        KeyProvider provider = masterKeys.get(keyId);
+        KeyProvider provider = masterKeys.find(keyId);
         if (provider == null) {
             throw new SealBrokenException("citizen key",
                     "sealed under the master key '" + keyId + "', which this keyring does not hold");
@@ -245,12 +262,19 @@ public final class Keyring {
 
     @Override
     public String toString() {
-        return "Keyring[masterKey=" + masterKeyId + ", segmentSize="
+        String current;
+        try {
+            current = masterKeys.current().keyId();
+        } catch (GeneralSecurityException unavailable) {
+            current = "(unavailable)";
+        }
+        return "Keyring[masterKey=" + current + ", segmentSize="
                 + documentKeyParameters.getCiphertextSegmentSizeBytes() + "]";
     }
 
     private byte[] sealCitizenKey(String owner, KeysetHandle keyset) throws GeneralSecurityException {
-        String keyId = masterKeyId;
+        KeyProvider masterKey = masterKeys.current();
+        String keyId = requireKeyId(masterKey);
         byte[] id = keyId.getBytes(StandardCharsets.UTF_8);
         byte[] encrypted;
         try {

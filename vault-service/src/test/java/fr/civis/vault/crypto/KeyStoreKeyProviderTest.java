@@ -197,4 +197,33 @@ class KeyStoreKeyProviderTest {
         assertThatThrownBy(() -> KeyStoreKeyProvider.fromKeyStore(keyStore, "absent", PASSPHRASE))
                 .isInstanceOf(KeyStoreException.class);
     }
+
+    @Test
+    void aRotatedKeyIsAddedBesideTheOthersOwnerOnlyAndNeverTwice() throws Exception {
+        Path file = dir.resolve("master.p12");
+        KeyStoreKeyProvider first = KeyStoreKeyProvider.openOrCreate(file, PASSPHRASE, "civis-master-1");
+        byte[] wrappedBefore = first.wrap(new byte[32], AD);
+
+        KeyStoreKeyProvider second = KeyStoreKeyProvider.addKey(file, PASSPHRASE, "civis-master-2");
+
+        assertThat(second.keyId()).isEqualTo("civis-master-2");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        // The first key is still there, the same: what it wrapped still opens.
+        assertThat(KeyStoreKeyProvider.open(file, PASSPHRASE, "civis-master-1").unwrap(wrappedBefore, AD))
+                .isEqualTo(new byte[32]);
+        byte[] wrapped = second.wrap(new byte[32], AD);
+        assertThat(KeyStoreKeyProvider.open(file, PASSPHRASE, "civis-master-2").unwrap(wrapped, AD))
+                .isEqualTo(new byte[32]);
+        assertThatThrownBy(() -> first.unwrap(wrapped, AD)).isInstanceOf(AEADBadTagException.class);
+        assertThatThrownBy(() -> KeyStoreKeyProvider.addKey(file, PASSPHRASE, "civis-master-2"))
+                .isInstanceOf(KeyStoreException.class).hasMessageContaining("already has");
+        // Only the key store and its (owner-only) lock file: no temporary file left.
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("master.p12",
+                    ".master.p12.lock");
+        }
+        // open never creates.
+        assertThatThrownBy(() -> KeyStoreKeyProvider.open(dir.resolve("absent.p12"), PASSPHRASE, "civis-master-1"))
+                .isInstanceOf(IOException.class);
+    }
 }
