@@ -56,7 +56,9 @@ public class ConsentGateway {
         this.settings = settings;
         this.account = account;
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+        // HTTP/1.1 with kept-alive connections: by default the JDK client offers plain-http servers an h2c upgrade,
+        // which consent-service (Tomcat, no h2c) never takes; asking for nothing keeps one simple path per call.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
