@@ -2,9 +2,13 @@ package fr.civis.launcher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -75,8 +79,12 @@ public record PlatformSettings(
 
         /** Ports free right now, so tests run beside a developer's platform without clashing. */
         public static Ports free() {
-            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(),
-                    freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+            Set<Integer> drawn = new LinkedHashSet<>();
+            while (drawn.size() < 14) {
+                drawn.add(freePort());
+            }
+            int[] p = drawn.stream().mapToInt(Integer::intValue).toArray();
+            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13]);
         }
 
         private static int port(Function<String, String> env, String name, int fallback) {
@@ -95,12 +103,21 @@ public record PlatformSettings(
             }
         }
 
+        /**
+         * A port free now, drawn below Linux's ephemeral range (32768 and up): the parts start minutes after their
+         * ports are chosen, and a port from the ephemeral range may meanwhile be taken by any outgoing connection on
+         * the machine (a browser's, a build's), which made a part fail to bind now and then.
+         */
         private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+                try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                    return socket.getLocalPort();
+                } catch (IOException taken) {
+                    // try another
+                }
             }
+            throw new UncheckedIOException(new IOException("no free port between 20000 and 32000 after 200 tries"));
         }
     }
 
