@@ -2,6 +2,7 @@ package fr.civis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +13,12 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipInputStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,32 @@ class ReleaseFlowIT {
         String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
                 jws.getPayload().toString().replace(CRECHE, "autre-finalite").getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
         assertThat(JWSObject.parse(forged).verify(new ECDSAVerifier(key))).isFalse();
+
+        // The citizen's export carries the consent, its receipt and the access history.
+        Map<String, String> export = unzip(camille.api().getBytes("/api/v1/me/export").body());
+        assertThat(export).doesNotContainKey("consentements/INDISPONIBLE.txt");
+        assertThat(export.get("consentements/consentements.json")).contains(consentId).contains(CRECHE);
+        assertThat(export.get("consentements/recus/" + consentId + ".jws")).isEqualTo(receipt.body().strip());
+        JsonNode history = KeycloakClient.JSON.readTree(export.get("consentements/acces.json"));
+        List<String> accessed = new ArrayList<>();
+        history.forEach(entry -> {
+            if ("access".equals(entry.get("kind").asString())) {
+                accessed.add(entry.get("documentId").asString());
+            }
+        });
+        assertThat(accessed).containsExactly(camille.justificatif());
+    }
+
+    private static Map<String, String> unzip(byte[] zip) throws Exception {
+        Map<String, String> entries = new HashMap<>();
+        try (var in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().startsWith("consentements/")) {
+                    entries.put(entry.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+                }
+            }
+        }
+        return entries;
     }
 
     @Test
