@@ -12,12 +12,18 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import fr.civis.launcher.Platform;
 import fr.civis.launcher.Secrets;
 
 /** The benchmarks' calls to the platform's Keycloak: its token endpoint, and the admin API. */
 final class KeycloakHttp {
+
+    /** The one citizen the benchmarks create, and the password of their direct-grant clients' (bench only). */
+    static final String CITIZEN = "bench-citizen";
+    private static final String CITIZEN_PASSWORD = "bench-coffre-2026";
+    private static final String CLIENT_SECRET = "bench-client-secret-not-for-production";
 
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -29,6 +35,30 @@ final class KeycloakHttp {
         this.http = http;
         this.keycloakUrl = platform.settings().keycloakUrl();
         this.adminPassword = platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD);
+    }
+
+    /**
+     * A bench-only confidential client {@code clientId} with direct grants, whose tokens name the vault and
+     * consent-service as audiences, and the citizen {@link #CITIZEN}: what the benchmarks time needs no browser login.
+     */
+    void createCitizen(String clientId) throws Exception {
+        String mappers = Stream.of("civis-vault", "civis-consent").map(audience -> """
+                {"name":"audience %1$s","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
+                 "config":{"included.custom.audience":"%1$s","access.token.claim":"true"}}""".formatted(audience))
+                .collect(Collectors.joining(","));
+        create("/realms/civis/clients", """
+                {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":false,
+                 "directAccessGrantsEnabled":true,"protocolMappers":[%s]}""".formatted(clientId, CLIENT_SECRET, mappers));
+        create("/realms/civis/users", """
+                {"username":"%s","enabled":true,"firstName":"Bench","lastName":"Citizen",
+                 "email":"%1$s@civis.localhost","emailVerified":true,
+                 "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(CITIZEN, CITIZEN_PASSWORD));
+    }
+
+    /** The password grant of {@link #CITIZEN} through the bench client {@code clientId} made by {@link #createCitizen}. */
+    static Map<String, String> citizenGrant(String clientId) {
+        return Map.of("grant_type", "password", "client_id", clientId, "client_secret", CLIENT_SECRET,
+                "username", CITIZEN, "password", CITIZEN_PASSWORD, "scope", "openid");
     }
 
     /** The access token {@code realm}'s token endpoint returns for these form parameters; anything else stops the run. */

@@ -13,9 +13,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,13 +35,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -74,8 +70,6 @@ import java.util.stream.Stream;
 public final class ReleaseFetch {
 
     private static final String CLIENT = "bench-release";
-    private static final String SECRET = "bench-client-secret-not-for-production";
-    private static final String PASSWORD = "bench-coffre-2026";
     private static final String RECIPIENT = "mairie-demo";
     private static final String PURPOSE = "inscription-creche";
     private static final String TYPE = "justificatif-domicile";
@@ -297,7 +291,7 @@ public final class ReleaseFetch {
                 throw new IllegalStateException(what + " download answered " + response.code() + ": "
                         + response.body().string());
             }
-            long read = drain(response.body().byteStream());
+            long read = VaultVsS3.drain(response.body().byteStream());
             if (read != size) {
                 throw new IllegalStateException(what + " download gave " + read + " bytes of " + size);
             }
@@ -307,7 +301,7 @@ public final class ReleaseFetch {
     // --- Set-up: citizen, document, consent ------------------------------------------------------------------
 
     private void setUp(int size) throws Exception {
-        createClientAndCitizen();
+        keycloak.createCitizen(CLIENT);
         refreshTokens();
         String citizen = tokens.get("citizen");
         Matcher sub = SUB.matcher(new String(Base64.getUrlDecoder().decode(citizen.split("\\.")[1]),
@@ -354,40 +348,15 @@ public final class ReleaseFetch {
     }
 
     private static RequestBody multipart(byte[] content) {
-        String boundary = "civis-bench-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 1024);
-        for (var field : Map.of("type", TYPE, "title", "Benchmark").entrySet()) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
-                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.pdf\""
-                + "\r\nContent-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return RequestBody.create(body.toByteArray(), MediaType.get("multipart/form-data; boundary=" + boundary));
+        VaultVsS3.Multipart body = VaultVsS3.prepareMultipart(content);
+        return RequestBody.create(body.bytes(), MediaType.get("multipart/form-data; boundary=" + body.boundary()));
     }
 
     // --- Keycloak ---------------------------------------------------------------------------------------------
 
-    /** A direct-grant client naming the vault and consent-service as audiences (bench only), and one citizen. */
-    private void createClientAndCitizen() throws Exception {
-        String mappers = Stream.of("civis-vault", "civis-consent").map(audience -> """
-                {"name":"audience %1$s","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
-                 "config":{"included.custom.audience":"%1$s","access.token.claim":"true"}}""".formatted(audience))
-                .collect(Collectors.joining(","));
-        keycloak.create("/realms/civis/clients", """
-                {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":false,
-                 "directAccessGrantsEnabled":true,"protocolMappers":[%s]}""".formatted(CLIENT, SECRET, mappers));
-        keycloak.create("/realms/civis/users", """
-                {"username":"bench-citizen","enabled":true,"firstName":"Bench","lastName":"Citizen",
-                 "email":"bench-citizen@civis.localhost","emailVerified":true,
-                 "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(PASSWORD));
-    }
-
     /** Renews, outside any timed call, the tokens older than a minute (they live a few minutes; a run is longer). */
     private void refreshTokens() throws Exception {
-        renew("citizen", Map.of("grant_type", "password", "client_id", CLIENT, "client_secret", SECRET,
-                "username", "bench-citizen", "password", PASSWORD, "scope", "openid"));
+        renew("citizen", KeycloakHttp.citizenGrant(CLIENT));
         renew("vault", Map.of("grant_type", "client_credentials", "client_id", "civis-vault",
                 "client_secret", platform.secrets().get(Secrets.VAULT_CLIENT_SECRET)));
         renew("mairie", Map.of("grant_type", "client_credentials", "client_id", RECIPIENT,
@@ -489,16 +458,6 @@ public final class ReleaseFetch {
 
     // --- Figures ----------------------------------------------------------------------------------------------
 
-    private static long drain(InputStream in) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        try (in) {
-            for (int read; (read = in.read(buffer)) != -1; ) {
-                total += read;
-            }
-        }
-        return total;
-    }
 
     private static long percentile(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];

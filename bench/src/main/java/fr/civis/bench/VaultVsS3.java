@@ -39,7 +39,6 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The vault's uploads and downloads against raw S3, in the same run, on the same s3proxy: starts the real platform
@@ -70,8 +69,6 @@ public final class VaultVsS3 {
     /** ObjectStore's default part size (civis.storage.part-size). */
     private static final long PART_SIZE = 8L * 1024 * 1024;
     private static final String CLIENT = "bench-services";
-    private static final String SECRET = "bench-client-secret-not-for-production";
-    private static final String PASSWORD = "bench-coffre-2026";
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
     /** Keycloak's admin and token endpoints only. */
@@ -144,7 +141,7 @@ public final class VaultVsS3 {
     }
 
     private void run(List<Integer> sizes, List<Integer> streams, double scale, boolean piped) throws Exception {
-        createCitizen();
+        keycloak.createCitizen(CLIENT);
         System.out.println("Warm-up…");
         // Both download paths: verified in memory first (≤ 4 MB), and streamed.
         for (int i = 0; i < 24; i++) {
@@ -450,7 +447,7 @@ public final class VaultVsS3 {
         };
     }
 
-    private static long drain(InputStream in) throws IOException {
+    static long drain(InputStream in) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         long total = 0;
         try (in) {
@@ -461,11 +458,11 @@ public final class VaultVsS3 {
         return total;
     }
 
-    private record Multipart(String boundary, byte[] bytes) {
+    record Multipart(String boundary, byte[] bytes) {
     }
 
     /** The body a browser sends: type and title fields, then the file. Built once per size, sent many times. */
-    private static Multipart prepareMultipart(byte[] content) {
+    static Multipart prepareMultipart(byte[] content) {
         String boundary = "civis-bench-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream(content.length + 1024);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -491,27 +488,10 @@ public final class VaultVsS3 {
         return content;
     }
 
-    // --- Keycloak: a direct-grant client naming the vault as audience, and one citizen -------------------------
-
-    private void createCitizen() throws Exception {
-        String mappers = Stream.of("civis-vault", "civis-consent").map(audience -> """
-                {"name":"audience %1$s","protocol":"openid-connect","protocolMapper":"oidc-audience-mapper",
-                 "config":{"included.custom.audience":"%1$s","access.token.claim":"true"}}""".formatted(audience))
-                .collect(Collectors.joining(","));
-        keycloak.create("/realms/civis/clients", """
-                {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":false,
-                 "directAccessGrantsEnabled":true,"protocolMappers":[%s]}""".formatted(CLIENT, SECRET, mappers));
-        keycloak.create("/realms/civis/users", """
-                {"username":"bench-citizen","enabled":true,"firstName":"Bench","lastName":"Citizen",
-                 "email":"bench-citizen@civis.localhost","emailVerified":true,
-                 "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(PASSWORD));
-    }
-
     /** The citizen's access token, renewed every minute (tokens live a few minutes; a run lasts longer). */
     private synchronized String token() throws Exception {
         if (token == null || System.nanoTime() - tokenAt > 60_000_000_000L) {
-            token = keycloak.token("civis", Map.of("grant_type", "password", "client_id", CLIENT, "client_secret", SECRET,
-                    "username", "bench-citizen", "password", PASSWORD, "scope", "openid"));
+            token = keycloak.token("civis", KeycloakHttp.citizenGrant(CLIENT));
             tokenAt = System.nanoTime();
         }
         return token;
