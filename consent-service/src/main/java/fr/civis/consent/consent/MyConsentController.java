@@ -11,8 +11,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
+import fr.civis.common.security.Citizen;
 import fr.civis.consent.journal.Journal;
 import fr.civis.consent.recipient.Recipient;
 import fr.civis.consent.recipient.RecipientRegistry;
@@ -51,20 +50,20 @@ class MyConsentController {
 
     @GetMapping("/api/v1/me/consents")
     @Operation(summary = "Mes consentements, du plus récent au plus ancien")
-    List<Consent> mine(@AuthenticationPrincipal Jwt token) {
-        return service.mine(callers.requireCitizen(token));
+    List<Consent> mine(Citizen citizen) {
+        return service.mine(callers.requireCitizen(citizen));
     }
 
     @GetMapping("/api/v1/me/consents/{id}")
     @Operation(summary = "Un de mes consentements (404 s'il n'est pas à moi)")
-    Consent one(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        return service.mine(callers.requireCitizen(token), id);
+    Consent one(Citizen citizen, @PathVariable UUID id) {
+        return service.mine(callers.requireCitizen(citizen), id);
     }
 
     @GetMapping(path = "/api/v1/me/consents/{id}/receipt", produces = "application/jose")
     @Operation(summary = "Le reçu signé (JWS compact) d'un de mes consentements")
-    ResponseEntity<String> receipt(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        Consent consent = service.mine(callers.requireCitizen(token), id);
+    ResponseEntity<String> receipt(Citizen citizen, @PathVariable UUID id) {
+        Consent consent = service.mine(callers.requireCitizen(citizen), id);
         return ResponseEntity.ok().contentType(JOSE)
                 .header("Content-Disposition", "attachment; filename=\"recu-" + consent.id() + ".jws\"")
                 .body(consent.receipt());
@@ -72,15 +71,15 @@ class MyConsentController {
 
     @PostMapping("/api/v1/me/consents/{id}/revocation")
     @Operation(summary = "Retire un consentement ; effet dès la prochaine demande du service")
-    ResponseEntity<Void> revoke(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        service.revoke(callers.requireCitizen(token), id);
+    ResponseEntity<Void> revoke(Citizen citizen, @PathVariable UUID id) {
+        service.revoke(callers.requireCitizen(citizen), id);
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/api/v1/me/accesses")
     @Operation(summary = "Le journal de mes documents : partages, accès, refus, retraits")
-    List<Access> accesses(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) UUID documentId) {
-        List<Journal.Entry> entries = journal.about(callers.requireCitizen(token), documentId, 500);
+    List<Access> accesses(Citizen citizen, @RequestParam(required = false) UUID documentId) {
+        List<Journal.Entry> entries = journal.about(callers.requireCitizen(citizen), documentId, 500);
         Map<String, Recipient> named = named(entries);
         return entries.stream().map(entry -> Access.of(entry, named.get(entry.recipient()))).toList();
     }

@@ -8,8 +8,6 @@ import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
+import fr.civis.common.security.ServiceClient;
 import fr.civis.consent.consent.ConsentRequests.AccessGranted;
 import fr.civis.consent.consent.ConsentRequests.AccessRequest;
 import fr.civis.consent.consent.ConsentRequests.Denial;
@@ -43,37 +42,33 @@ class ServiceConsentController {
 
     @PostMapping("/api/v1/consents")
     @Operation(summary = "Enregistre le consentement d'un habitant et renvoie son reçu signé (coffre)")
-    ResponseEntity<Consent> record(@AuthenticationPrincipal Jwt token, @Valid @RequestBody NewConsent request) {
-        callers.requireVault(token);
-        return ResponseEntity.status(HttpStatus.CREATED).body(service.record(token.getClaimAsString("azp"), request));
+    ResponseEntity<Consent> record(ServiceClient client, @Valid @RequestBody NewConsent request) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(service.record(callers.requireVault(client), request));
     }
 
     @GetMapping("/api/v1/consents/{id}")
     @Operation(summary = "Un consentement, pour montrer à son destinataire ce qui lui a été transmis (coffre)")
-    Consent one(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        callers.requireVault(token);
+    Consent one(ServiceClient client, @PathVariable UUID id) {
+        callers.requireVault(client);
         return service.one(id);
     }
 
     @PostMapping("/api/v1/accesses")
     @Operation(summary = "Vérifie qu'un destinataire peut lire ce document maintenant et journalise l'accès, ou le refus (coffre)")
-    ResponseEntity<AccessGranted> access(@AuthenticationPrincipal Jwt token, @Valid @RequestBody AccessRequest request) {
-        callers.requireVault(token);
-        return ResponseEntity.status(HttpStatus.CREATED).body(service.access(token.getClaimAsString("azp"), request));
+    ResponseEntity<AccessGranted> access(ServiceClient client, @Valid @RequestBody AccessRequest request) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(service.access(callers.requireVault(client), request));
     }
 
     @PostMapping("/api/v1/denials")
     @Operation(summary = "Journalise un refus décidé par le coffre (coffre)")
-    ResponseEntity<Journaled> deny(@AuthenticationPrincipal Jwt token, @Valid @RequestBody Denial request) {
-        callers.requireVault(token);
+    ResponseEntity<Journaled> deny(ServiceClient client, @Valid @RequestBody Denial request) {
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(new Journaled(service.deny(token.getClaimAsString("azp"), request)));
+                .body(new Journaled(service.deny(callers.requireVault(client), request)));
     }
 
     @PostMapping("/api/v1/consents/endings")
     @Operation(summary = "Met fin aux consentements en cours d'un document supprimé ou d'un coffre fermé (coffre)")
-    Ended end(@AuthenticationPrincipal Jwt token, @Valid @RequestBody Ending request) {
-        callers.requireVault(token);
-        return new Ended(service.end(token.getClaimAsString("azp"), request));
+    Ended end(ServiceClient client, @Valid @RequestBody Ending request) {
+        return new Ended(service.end(callers.requireVault(client), request));
     }
 }

@@ -10,8 +10,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
-import fr.civis.common.security.CivisRole;
-import fr.civis.consent.security.Callers;
 
 /** Proof that the journal is intact, for the DPO and administrators. The verification itself is journaled. */
 @RestController
@@ -20,17 +18,16 @@ import fr.civis.consent.security.Callers;
 class JournalController {
 
     private final Journal journal;
-    private final Callers callers;
 
-    JournalController(Journal journal, Callers callers) {
+    JournalController(Journal journal) {
         this.journal = journal;
-        this.callers = callers;
     }
 
     @PostMapping("/api/v1/journal/verification")
     @Operation(summary = "Vérifie toute la chaîne et ses points de contrôle signés ; nomme la première entrée douteuse (dpo, admin)")
     Verification verify(@AuthenticationPrincipal Jwt token) {
-        String who = callers.requireRole(token, CivisRole.DPO, CivisRole.ADMIN);
+        // @Caller let only a DPO or an administrator in, with their own token.
+        String who = token.getSubject();
         Verification result = journal.verify();
         journal.append(JournalEntry.Event.of("verification").actor(who).reason(result.ok() ? null : result.reason()));
         return result;

@@ -5,12 +5,16 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
 import fr.civis.common.problem.ProblemException;
-import fr.civis.common.security.CivisRole;
+import fr.civis.common.security.CallerArgumentResolver;
+import fr.civis.common.security.CallerKind;
+import fr.civis.common.security.Citizen;
+import fr.civis.common.security.ServiceClient;
 
 /**
- * Which kind of caller a token is (docs/release-api.md, "Callers and tokens"), decided on the token's client
- * ({@code azp}), never on the body. Every realm account holds the default role {@code citizen}, service accounts
- * included: the role alone does not make a citizen, the client it came through does.
+ * Which client a caller came through (docs/release-api.md, "Callers and tokens"). service-common's {@code @Caller}
+ * already decided the kind of caller (a service's client-credentials token, a citizen's own token); here, on top,
+ * the one service that may speak to consent-service is the vault, and citizens reach it only through the clients
+ * they use with their own token (the portal). Decided on the token's client ({@code azp}), never on the body.
  */
 @Component
 public class Callers {
@@ -23,48 +27,28 @@ public class Callers {
         this.settings = settings;
     }
 
-    /** The vault's own service token; anything else is 403 {@code caller-not-allowed}. */
-    public void requireVault(Jwt token) {
-        if (!isVault(token)) {
+    /** The vault's own service token; any other client is 403 {@code caller-not-allowed}. */
+    public String requireVault(ServiceClient client) {
+        if (!settings.vaultClient().equals(client.clientId())) {
             throw new ProblemException(HttpStatus.FORBIDDEN, NOT_ALLOWED);
         }
+        return client.clientId();
     }
 
-    /** A citizen's own token (through the portal, relayed or not): their {@code sub}. */
-    public String requireCitizen(Jwt token) {
-        if (!isCitizen(token)) {
+    /** A citizen's own token, through a citizen client (relayed or not): their {@code sub}. */
+    public String requireCitizen(Citizen citizen) {
+        if (!settings.citizenClients().contains(citizen.client())) {
             throw new ProblemException(HttpStatus.FORBIDDEN, NOT_ALLOWED);
         }
-        return token.getSubject();
+        return citizen.subject();
     }
 
+    /** On an endpoint serving both kinds: the vault, or a citizen through a citizen client. */
     public void requireVaultOrCitizen(Jwt token) {
-        if (!isVault(token) && !isCitizen(token)) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, NOT_ALLOWED);
+        if (CallerKind.SERVICE.matches(token)) {
+            requireVault(CallerArgumentResolver.serviceClient());
+        } else {
+            requireCitizen(CallerArgumentResolver.citizen());
         }
-    }
-
-    /** A DPO's or an administrator's own token, through the portal or another staff client. */
-    public String requireRole(Jwt token, CivisRole... roles) {
-        if (token == null || isVault(token)) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, NOT_ALLOWED);
-        }
-        var granted = CivisRole.of(token);
-        for (CivisRole role : roles) {
-            if (granted.contains(role)) {
-                return token.getSubject();
-            }
-        }
-        throw new ProblemException(HttpStatus.FORBIDDEN, "access-denied");
-    }
-
-    private boolean isVault(Jwt token) {
-        return token != null && settings.vaultClient().equals(token.getClaimAsString("azp"));
-    }
-
-    private boolean isCitizen(Jwt token) {
-        return token != null && token.getSubject() != null
-                && settings.citizenClients().contains(token.getClaimAsString("azp"))
-                && CivisRole.of(token).contains(CivisRole.CITIZEN);
     }
 }
