@@ -55,6 +55,16 @@ export function element(tag, className, text) {
   return node;
 }
 
+/** Adds one term and its description to a description list, in a row of its own; nothing when there is no value. */
+export function fact(list, label, value) {
+  if (!value) {
+    return;
+  }
+  const row = element('div');
+  row.append(element('dt', null, label), element('dd', null, value));
+  list.append(row);
+}
+
 /** "30 jours", "3 mois", "1 an" for an ISO 8601 duration; the duration itself when it has another form. */
 export function durationText(iso, parse) {
   const d = parse(iso);

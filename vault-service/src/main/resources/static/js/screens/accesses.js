@@ -5,7 +5,7 @@
 import { apiJson, currentGeneration, errorMessage } from '../api.js';
 import { formatDateTime } from '../format.js';
 import { currentLanguage, lookup, t } from '../i18n.js';
-import { $, element, show } from '../ui.js';
+import { $, element, fact, show } from '../ui.js';
 
 const state = {
   documentId: null,
@@ -65,15 +65,6 @@ function kindOf(entry) {
     return 'denial';
   }
   return ['grant', 'access', 'revocation', 'ending'].includes(kind) ? kind : 'access';
-}
-
-function fact(list, label, value) {
-  if (!value) {
-    return;
-  }
-  const row = element('div');
-  row.append(element('dt', null, label), element('dd', null, value));
-  list.append(row);
 }
 
 function entryItem(entry, lang) {

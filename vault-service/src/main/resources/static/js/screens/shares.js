@@ -7,7 +7,7 @@ import { api, apiJson, currentGeneration, errorMessage, responseBlob, saveBlob, 
 import { closeDialog, openDialog } from '../dialogs.js';
 import { formatInstant } from '../format.js';
 import { currentLanguage, t } from '../i18n.js';
-import { $, element, legalBasisText, show, typeLabel } from '../ui.js';
+import { $, element, fact, legalBasisText, show, typeLabel } from '../ui.js';
 
 const CONSENTS_URL = '/api/v1/me/consents';
 
@@ -94,15 +94,6 @@ function documentsText(consent) {
     parts.push(types.length ? types.join(', ') : t('shares.documentsDeleted', { count: missing }));
   }
   return parts.join(', ');
-}
-
-function fact(list, label, value) {
-  if (!value) {
-    return;
-  }
-  const row = element('div');
-  row.append(element('dt', null, label), element('dd', null, value));
-  list.append(row);
 }
 
 function consentItem(consent, lang) {
