@@ -230,29 +230,10 @@ public final class KeyStoreKeyProvider implements KeyProvider {
             if (keyStore.containsAlias(alias)) {
                 throw new KeyStoreException("the master keystore " + path + " already has a key '" + alias + "'");
             }
-            KeyGenerator generator = KeyGenerator.getInstance("AES");
-            generator.init(256, RANDOM);
-            keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(generator.generateKey()),
+            keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(newMasterKey()),
                     new KeyStore.PasswordProtection(passphrase));
-            Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
-                    PosixFilePermissions.asFileAttribute(OWNER_RW));
-            try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
-                     OutputStream out = Channels.newOutputStream(channel)) {
-                    keyStore.store(out, passphrase);
-                    out.flush();
-                    channel.force(true);
-                }
-                Files.move(temp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-                directory.force(true);
-            } catch (IOException notSupported) {
-                // Best effort.
-            }
+            storeDurably(keyStore, passphrase, path, (temp, target) -> Files.move(temp, target,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
         }
         return open(path, passphrase, alias);
     }
@@ -294,13 +275,11 @@ public final class KeyStoreKeyProvider implements KeyProvider {
 
     private static void create(Path path, char[] passphrase, String alias)
             throws IOException, GeneralSecurityException {
-        KeyGenerator generator = KeyGenerator.getInstance("AES");
-        generator.init(256, RANDOM);
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
         KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(passphrase);
         try {
-            keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(generator.generateKey()), protection);
+            keyStore.setEntry(alias, new KeyStore.SecretKeyEntry(newMasterKey()), protection);
         } finally {
             try {
                 protection.destroy(); // wipes its copy of the passphrase
@@ -309,8 +288,37 @@ public final class KeyStoreKeyProvider implements KeyProvider {
             }
         }
 
+        Files.createDirectories(path.getParent(), PosixFilePermissions.asFileAttribute(OWNER_RWX));
+        storeDurably(keyStore, passphrase, path, (temp, target) -> {
+            try {
+                Files.createLink(target, temp); // atomic, and fails rather than replace an existing key store
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+                Files.move(temp, target); // no REPLACE_EXISTING: never overwrites a key store
+            }
+        });
+    }
+
+    /** A new AES-256 master key. */
+    private static SecretKey newMasterKey() throws GeneralSecurityException {
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256, RANDOM);
+        return generator.generateKey();
+    }
+
+    /** How the written temporary file takes the key store's place. */
+    private interface Publication {
+        void publish(Path temp, Path target) throws IOException;
+    }
+
+    /**
+     * Writes the key store to a temporary file beside {@code path}, synced, then lets {@code publication} put it in
+     * place and syncs the folder: a crash leaves the old key store or the new one, never half of one.
+     */
+    private static void storeDurably(KeyStore keyStore, char[] passphrase, Path path, Publication publication)
+            throws IOException, GeneralSecurityException {
         Path dir = path.getParent();
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_RWX));
         // Created rw------- from the first instant (umask can only remove bits), never world-readable.
         Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(OWNER_RW));
@@ -321,13 +329,7 @@ public final class KeyStoreKeyProvider implements KeyProvider {
                 out.flush();
                 channel.force(true);
             }
-            try {
-                Files.createLink(path, temp); // atomic, and fails rather than replace an existing key store
-            } catch (FileAlreadyExistsException e) {
-                throw e;
-            } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
-                Files.move(temp, path); // no REPLACE_EXISTING: never overwrites a key store
-            }
+            publication.publish(temp, path);
         } finally {
             Files.deleteIfExists(temp);
         }
