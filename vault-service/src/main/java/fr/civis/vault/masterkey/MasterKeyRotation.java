@@ -135,21 +135,11 @@ public class MasterKeyRotation implements DisposableBean {
             log.warn("Master key '{}' ({}) refused for a rotation: {}", keyId, store.code(), refused.getMessage());
             throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "master-key-unusable", refused);
         }
-        long id;
-        try {
-            id = transaction.execute(status -> {
+        long id = openRotation(keyId, () -> {
             jdbc.sql("UPDATE master_key SET state = 'previous' WHERE state = 'current'").update();
             jdbc.sql("INSERT INTO master_key (id, store, state) VALUES (:id, :store, 'current')")
                     .param("id", keyId).param("store", store.code()).update();
-            long total = jdbc.sql("SELECT count(*) FROM citizen_key WHERE master_key_id <> :id")
-                    .param("id", keyId).query(Long.class).single();
-            return jdbc.sql("""
-                    INSERT INTO master_key_rotation (target_key, state, total) VALUES (:id, 'running', :total)
-                    RETURNING id""").param("id", keyId).param("total", total).query(Long.class).single();
-            });
-        } catch (org.springframework.dao.DuplicateKeyException concurrentStart) {
-            throw new ProblemException(HttpStatus.CONFLICT, "master-key-rotation-running");
-        }
+        });
         try {
             ring.refresh();
         } catch (MasterKeyRing.OpenFailure failure) {
@@ -163,13 +153,13 @@ public class MasterKeyRotation implements DisposableBean {
     }
 
     /**
-     * A rotation to the key that is already current: rewraps what an instance still sealed under an older key
-     * before it saw the new one (it reads the current key every {@code civis.keys.refresh-interval}).
+     * Records a running rotation to {@code keyId}, counting the citizen keys it has to rewrap, after what
+     * {@code first} writes in the same transaction; 409 when another rotation runs.
      */
-    private Progress sweep(String keyId) {
-        long id;
+    private long openRotation(String keyId, Runnable first) {
         try {
-            id = transaction.execute(status -> {
+            return transaction.execute(status -> {
+                first.run();
                 long total = jdbc.sql("SELECT count(*) FROM citizen_key WHERE master_key_id <> :id")
                         .param("id", keyId).query(Long.class).single();
                 return jdbc.sql("""
@@ -179,6 +169,14 @@ public class MasterKeyRotation implements DisposableBean {
         } catch (org.springframework.dao.DuplicateKeyException concurrentStart) {
             throw new ProblemException(HttpStatus.CONFLICT, "master-key-rotation-running");
         }
+    }
+
+    /**
+     * A rotation to the key that is already current: rewraps what an instance still sealed under an older key
+     * before it saw the new one (it reads the current key every {@code civis.keys.refresh-interval}).
+     */
+    private Progress sweep(String keyId) {
+        long id = openRotation(keyId, () -> { });
         log.info("Master key rotation #{} started: sweep to the current key '{}'", id, keyId);
         if (runInBackground) {
             kick();
