@@ -27,7 +27,7 @@ public final class CallerArgumentResolver implements HandlerMethodArgumentResolv
 
     /** The citizen calling; refused when the token is not a citizen's. */
     public static Citizen citizen() {
-        Jwt token = CallerInterceptor.currentToken();
+        Jwt token = Endpoints.currentToken();
         if (token == null || !CallerKind.CITIZEN.matches(token) || token.getSubject() == null
                 || token.getSubject().isBlank()) {
             throw new CallerNotAllowedException();
@@ -38,7 +38,7 @@ public final class CallerArgumentResolver implements HandlerMethodArgumentResolv
 
     /** The client calling with its own token; refused when the token is not a client-credentials one. */
     public static ServiceClient serviceClient() {
-        Jwt token = CallerInterceptor.currentToken();
+        Jwt token = Endpoints.currentToken();
         if (token == null || !CallerKind.SERVICE.matches(token)) {
             throw new CallerNotAllowedException();
         }

@@ -9,11 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
@@ -39,24 +35,16 @@ final class CallerInterceptor implements HandlerInterceptor {
             }
             throw new CallerNotAllowedException();
         }
-        Jwt token = currentToken();
+        Jwt token = Endpoints.currentToken();
         if (token == null || Arrays.stream(allowed).noneMatch(kind -> kind.matches(token))) {
             throw new CallerNotAllowedException();
         }
         return true;
     }
 
-    static Jwt currentToken() {
-        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
-        return caller instanceof JwtAuthenticationToken token ? token.getToken() : null;
-    }
-
     /** The kinds on the method, else on its class; null when the endpoint names none. */
     static CallerKind[] allowedCallers(HandlerMethod method) {
-        Caller caller = method.getMethodAnnotation(Caller.class);
-        if (caller == null) {
-            caller = AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), Caller.class);
-        }
+        Caller caller = Endpoints.declared(method, Caller.class);
         return caller == null ? null : caller.value();
     }
 }

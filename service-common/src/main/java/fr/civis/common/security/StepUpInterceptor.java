@@ -3,10 +3,7 @@ package fr.civis.common.security;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
@@ -25,9 +22,9 @@ final class StepUpInterceptor implements HandlerInterceptor {
         if (required == null) {
             return true;
         }
-        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        Jwt token = Endpoints.currentToken();
         // Deny by default: a level is demanded, so anything but a bearer token proving it is refused.
-        if (!(caller instanceof JwtAuthenticationToken token) || !EidasLevel.of(token.getToken()).satisfies(required)) {
+        if (token == null || !EidasLevel.of(token).satisfies(required)) {
             throw new InsufficientUserAuthenticationException(required);
         }
         return true;
@@ -35,10 +32,7 @@ final class StepUpInterceptor implements HandlerInterceptor {
 
     /** The level on the method, else on its class; null when the endpoint demands none. */
     static EidasLevel requiredLevel(HandlerMethod method) {
-        RequiresLevel level = method.getMethodAnnotation(RequiresLevel.class);
-        if (level == null) {
-            level = AnnotatedElementUtils.findMergedAnnotation(method.getBeanType(), RequiresLevel.class);
-        }
+        RequiresLevel level = Endpoints.declared(method, RequiresLevel.class);
         return level == null ? null : level.value();
     }
 }
