@@ -16,9 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Alert;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -109,7 +107,7 @@ class DirectGrantIT extends BrowserTest {
         LoginFlow login = new LoginFlow(platform, browser);
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        choose(login, "app");
+        login.chooseStaffFactor("app");
         login.visible("mode-manual").click();
         Totp app = new Totp(login.visible("kc-totp-secret-key").getText());
         login.submit("totp", app.codeAt(Instant.now()), "saveTOTPBtn");
@@ -124,7 +122,7 @@ class DirectGrantIT extends BrowserTest {
         LoginFlow login = new LoginFlow(platform, browser);
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        choose(login, "sms");
+        login.chooseStaffFactor("sms");
         login.submit("phone", "06 00 00 00 71", "civis-phone-submit");
         login.submit("code", Inboxes.awaitCode(() -> inboxes.textedCodes("+33600000071"), 1), "civis-otp-submit");
         assertThat(login.tokenClaims().get("preferred_username").asString()).isEqualTo(username);
@@ -147,18 +145,12 @@ class DirectGrantIT extends BrowserTest {
     }
 
     private String agentWithPasskey(Platform platform, String username) throws Exception {
-        browser.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
-                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                .setTransport(VirtualAuthenticatorOptions.Transport.USB)
-                .setHasResidentKey(false)
-                .setHasUserVerification(true)
-                .setIsUserVerified(true)
-                .setIsUserConsenting(true));
+        browser.addVirtualAuthenticator(StaffPolicyIT.securityKey());
         StaffPolicyIT.agent(platform, username);
         LoginFlow login = new LoginFlow(platform, browser);
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        choose(login, "key");
+        login.chooseStaffFactor("key");
         login.press("registerWebAuthn");
         Alert name = wait.until(ExpectedConditions.alertIsPresent());
         name.sendKeys("Clé de l'agent");
@@ -169,10 +161,4 @@ class DirectGrantIT extends BrowserTest {
     }
 
     /** Picks {@code factor} on the staff's choice page and waits for the page that follows. */
-    private void choose(LoginFlow login, String factor) {
-        WebElement form = login.visible("civis-factor-form");
-        login.press("civis-factor-" + factor);
-        login.press("civis-factor-submit");
-        wait.until(ExpectedConditions.stalenessOf(form));
-    }
 }

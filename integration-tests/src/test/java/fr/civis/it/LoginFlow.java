@@ -107,6 +107,15 @@ final class LoginFlow {
     }
 
     /** The text of the error under the field {@code field}, once the page shows it. */
+    /** On the page where staff choose their second factor: picks {@code factor} (app, key, sms) and sends it. */
+    void chooseStaffFactor(String factor) {
+        WebElement form = visible("civis-factor-form");
+        press("civis-factor-" + factor);
+        press("civis-factor-submit");
+        // The next page may be the choice again (with an error): only a new page tells what the answer was.
+        wait.until(ExpectedConditions.stalenessOf(form));
+    }
+
     String fieldError(String field) {
         return visible("input-error-" + field).getText();
     }

@@ -37,7 +37,7 @@ class StaffPolicyIT extends BrowserTest {
         login.visible("civis-factor-form");
         assertThat(offeredFactors()).containsExactly("app", "key", "sms");
         Accessibility.assertNoSeriousViolation(browser);
-        choose(login, "app");
+        login.chooseStaffFactor("app");
         login.visible("mode-manual").click();
         Totp app = new Totp(login.visible("kc-totp-secret-key").getText());
         login.submit("totp", app.codeAt(Instant.now()), "saveTOTPBtn");
@@ -64,14 +64,14 @@ class StaffPolicyIT extends BrowserTest {
 
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        choose(login, "sms");
+        login.chooseStaffFactor("sms");
         login.visible("phone");
 
         // Leaving the phone page for a new login gives no way in: no session was opened, the password and the
         // choice are asked again.
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        choose(login, "sms");
+        login.chooseStaffFactor("sms");
         login.submit("phone", "06 00 00 00 51", "civis-phone-submit");
         assertThat(login.visible("civis-otp-sent").getText()).contains("+33•••••••51");
         String enrolment = Inboxes.awaitCode(() -> inboxes.textedCodes("+33600000051"), 1);
@@ -99,7 +99,7 @@ class StaffPolicyIT extends BrowserTest {
 
         login.start(null);
         login.password(username, Citizens.PASSWORD);
-        choose(login, "key");
+        login.chooseStaffFactor("key");
         login.press("registerWebAuthn");
         // Keycloak asks for a name for the key in a prompt.
         Alert name = wait.until(ExpectedConditions.alertIsPresent());
@@ -135,7 +135,7 @@ class StaffPolicyIT extends BrowserTest {
         // value is altered in the page before it is posted.
         for (String forged : List.of("email", "CONFIGURE_TOTP", "CONFIGURE_RECOVERY_AUTHN_CODES", "APP")) {
             browser.executeScript("document.getElementById('civis-factor-app').value = arguments[0];", forged);
-            choose(login, "app");
+            login.chooseStaffFactor("app");
             assertThat(login.fieldError("factor")).as(forged).isEqualTo("Choisissez l'un des moyens proposés.");
             assertThat(offeredFactors()).containsExactly("app", "key", "sms");
         }
@@ -144,7 +144,7 @@ class StaffPolicyIT extends BrowserTest {
 
         // The page still works afterwards, and only the enrolment chosen follows: had a forged value been taken
         // (recovery codes, say), its page would come before the token.
-        choose(login, "app");
+        login.chooseStaffFactor("app");
         login.visible("mode-manual").click();
         Totp app = new Totp(login.visible("kc-totp-secret-key").getText());
         login.submit("totp", app.codeAt(Instant.now()), "saveTOTPBtn");
@@ -163,13 +163,6 @@ class StaffPolicyIT extends BrowserTest {
     }
 
     /** Picks {@code factor} (app, key or sms) on the choice page and waits for the page that follows. */
-    private void choose(LoginFlow login, String factor) {
-        WebElement form = login.visible("civis-factor-form");
-        login.press("civis-factor-" + factor);
-        login.press("civis-factor-submit");
-        // The next page may be the choice again (with an error): only a new page tells what the answer was.
-        wait.until(ExpectedConditions.stalenessOf(form));
-    }
 
     /** The values of the choice page's radio buttons, in page order. */
     private List<String> offeredFactors() {
@@ -187,7 +180,7 @@ class StaffPolicyIT extends BrowserTest {
     }
 
     /** A roaming USB security key (CTAP2) that verifies its user. */
-    private static VirtualAuthenticatorOptions securityKey() {
+    static VirtualAuthenticatorOptions securityKey() {
         return new VirtualAuthenticatorOptions()
                 .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
                 .setTransport(VirtualAuthenticatorOptions.Transport.USB)
