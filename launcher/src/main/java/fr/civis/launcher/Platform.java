@@ -307,12 +307,17 @@ public final class Platform implements AutoCloseable {
 
     private static final Pattern DATA_SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?");
 
-    /** The vault's largest document in whole megabytes, as the services' environment sets it (Spring's DataSize). */
+    /**
+     * The vault's largest document in whole megabytes (Spring's DataSize), as the vault will see it: the services'
+     * own settings, else the environment the launcher passes on to every part, else the vault's default.
+     */
     private long maxDocumentMegabytes() {
-        String size = settings.serviceEnv().getOrDefault("CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE", "20MB").trim().toUpperCase();
+        String name = "CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE";
+        String size = settings.serviceEnv().getOrDefault(name, System.getenv().getOrDefault(name, "20MB"))
+                .trim().toUpperCase();
         var parsed = DATA_SIZE.matcher(size);
         if (!parsed.matches()) {
-            throw new IllegalArgumentException("CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE is not a size: " + size);
+            throw new IllegalArgumentException(name + " is not a size: " + size);
         }
         long bytes = Long.parseLong(parsed.group(1)) * switch (parsed.group(2) == null ? "B" : parsed.group(2)) {
             case "KB" -> 1024L;
