@@ -211,7 +211,7 @@ public class ConsentGateway {
         }
     }
 
-    static ProblemException unavailable(String why, Exception cause) {
+    public static ProblemException unavailable(String why, Exception cause) {
         log.warn("consent-service unavailable: {}", why);
         return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE, cause);
     }

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -25,9 +29,13 @@ import tools.jackson.databind.JsonNode;
  * What a recipient reads under a consent. consent-service decides, on every fetch, whether the recipient may read
  * the document now, and journals the access with the digest of what will be sent before the first byte; nothing of
  * its answer is kept, so a revocation holds from the next fetch.
+ *
+ * <p>The check and the document's read run side by side (docs/adr/0017): the check waits on consent-service and its
+ * durable journal entry, the read on the object store, and neither needs the other's result. What was read is
+ * handed to the response only once the check has granted the access; a refusal discards it unsent.
  */
 @Service
-class Releases {
+class Releases implements AutoCloseable {
 
     /** A document as the recipient gets it: the checked plaintext and its RFC 9530 digest. */
     record Delivery(DocumentReader.Content content, String reprDigest) {
@@ -37,6 +45,7 @@ class Releases {
     private final ConsentOutbox outbox;
     private final DocumentReader documents;
     private final SafeStates safes;
+    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
     Releases(ConsentGateway consents, ConsentOutbox outbox, DocumentReader documents, SafeStates safes) {
         this.consents = consents;
@@ -89,8 +98,8 @@ class Releases {
     }
 
     /**
-     * Checks and journals through consent-service, then opens the document. consent-service away: 503 and nothing
-     * read; refused: 403.
+     * Checks and journals through consent-service while the document is opened, and hands it over only once the
+     * access is granted. consent-service away: 503 and nothing sent; refused: 403, whatever the read met.
      */
     Delivery fetch(ServiceClient client, UUID consentId, UUID documentId) throws IOException {
         DocumentReader.Descriptor document = documents.describe(documentId)
@@ -100,12 +109,45 @@ class Releases {
             throw refused(document.owner().subject(), client, null, "release-ended");
         }
         String digest = reprDigest(document.sha256());
-        ConsentGateway.Access access = consents.access(consentId, client.clientId(), documentId, digest);
+        Future<ConsentGateway.Access> check = checks.submit(
+                () -> consents.access(consentId, client.clientId(), documentId, digest));
+        DocumentReader.Content content;
+        try {
+            content = documents.content(document.owner(), documentId);
+        } catch (IOException | RuntimeException unread) {
+            // The check's answer comes first: a caller it refuses learns nothing of the document, not even that it
+            // failed to open.
+            granted(check, client, document);
+            throw unread;
+        }
+        granted(check, client, document);
+        return new Delivery(content, digest);
+    }
+
+    private void granted(Future<ConsentGateway.Access> check, ServiceClient client,
+            DocumentReader.Descriptor document) {
+        ConsentGateway.Access access;
+        try {
+            access = check.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException refusedOrAway) {
+                throw refusedOrAway;
+            }
+            throw ConsentGateway.unavailable("the check failed", failed);
+        } catch (InterruptedException interrupted) {
+            check.cancel(true);
+            Thread.currentThread().interrupt();
+            throw ConsentGateway.unavailable("interrupted", interrupted);
+        }
         if (!access.subject().equals(document.owner().subject())) {
             // consent-service covers this id for another citizen: never serve across owners.
             throw refused(access.subject(), client, null, "consent-document-not-covered");
         }
-        return new Delivery(documents.content(document.owner(), documentId), digest);
+    }
+
+    @Override
+    public void close() {
+        checks.close();
     }
 
     private ProblemException refused(String subject, ServiceClient client, String purpose, String code) {

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +40,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,6 +54,7 @@ import org.springframework.transaction.support.AbstractPlatformTransactionManage
 import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import fr.civis.common.problem.ProblemException;
 import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.consent.ConsentGateway;
@@ -572,14 +576,57 @@ class ReleaseApiTest {
     }
 
     @Test
-    void aRefusalOfConsentServiceIsA403AndNothingIsRead() throws Exception {
+    void aRefusalOfConsentServiceIsA403AndNothingIsSent() throws Exception {
         CONSENT_SERVICE.on("POST", "/api/v1/accesses", r -> FakeConsentService.Answer.json(403,
                 "{\"code\":\"consent-revoked\"}"));
         mvc.perform(get("/api/v1/releases/{consent}/documents/{document}/content", CONSENT, DOCUMENT)
                         .with(service("partenaire-eau")))
                 .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.code").value("consent-revoked"))
+                .andExpect(content().string(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(
+                        new String(PLAINTEXT, StandardCharsets.ISO_8859_1)))));
+    }
+
+    @Test
+    void aRefusalWinsOverWhatTheReadMet() throws Exception {
+        CONSENT_SERVICE.on("POST", "/api/v1/accesses", r -> FakeConsentService.Answer.json(403,
+                "{\"code\":\"consent-revoked\"}"));
+        when(documents.content(new Owner(CITIZEN), DOCUMENT)).thenThrow(
+                new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR,
+                        "document-corrupted"));
+        mvc.perform(get("/api/v1/releases/{consent}/documents/{document}/content", CONSENT, DOCUMENT)
+                        .with(service("mairie-demo")))
+                .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.code").value("consent-revoked"));
-        verify(documents, never()).content(any(), any());
+    }
+
+    @Test
+    void theCheckAndTheReadOverlap() throws Exception {
+        // consent-service answers only once the document is being read: were they one after the other, the fetch
+        // would wait for the check's timeout and fail.
+        CountDownLatch reading = new CountDownLatch(1);
+        when(documents.content(new Owner(CITIZEN), DOCUMENT)).thenAnswer(call -> {
+            reading.countDown();
+            return new DocumentReader.Content("application/pdf", PLAINTEXT.length, "facture.pdf", sha256(PLAINTEXT),
+                    out -> out.write(PLAINTEXT));
+        });
+        CONSENT_SERVICE.on("POST", "/api/v1/accesses", r -> {
+            try {
+                return reading.await(5, TimeUnit.SECONDS)
+                        ? FakeConsentService.Answer.json(201, "{\"entryId\":\"43\",\"subject\":\"" + CITIZEN
+                                + "\",\"documentId\":\"" + DOCUMENT + "\"}")
+                        : FakeConsentService.Answer.json(500, "{}");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return FakeConsentService.Answer.json(500, "{}");
+            }
+        });
+        MvcResult fetched = mvc.perform(get("/api/v1/releases/{consent}/documents/{document}/content", CONSENT,
+                        DOCUMENT).with(service("mairie-demo")))
+                .andExpect(status().isOk())
+                .andReturn();
+        fetched.getAsyncResult(10_000);
+        assertThat(fetched.getResponse().getContentAsByteArray()).isEqualTo(PLAINTEXT);
     }
 
     @Test
@@ -605,7 +652,6 @@ class ReleaseApiTest {
                     .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                     .andExpect(jsonPath("$.code").value("consent-service-unavailable"));
         }
-        verify(documents, never()).content(any(), any());
     }
 
     @Test
