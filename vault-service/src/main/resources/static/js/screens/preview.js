@@ -4,7 +4,7 @@
 // (the CSP allows img-src blob:), forgotten when the dialog closes.
 
 import { DOCUMENTS_URL, api, errorMessage, responseBlob } from '../api.js';
-import { closeDialog, openDialog } from '../dialogs.js';
+import { openDialog } from '../dialogs.js';
 import { t } from '../i18n.js';
 import { $, show } from '../ui.js';
 

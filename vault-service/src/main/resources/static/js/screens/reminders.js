@@ -33,8 +33,12 @@ export async function enterReminders() {
 async function save() {
   const box = $('reminders-enabled');
   const enabled = box.checked;
+  if (saving) {
+    box.checked = !enabled; // one change at a time; the box keeps the focus (a disabled one would lose it)
+    return;
+  }
   saving = true;
-  box.disabled = true;
+  box.setAttribute('aria-busy', 'true');
   show($('reminders-error'), null);
   show($('reminders-status'), null, false);
   try {
@@ -45,7 +49,7 @@ async function save() {
     show($('reminders-error'), errorMessage(error));
   } finally {
     saving = false;
-    box.disabled = false;
+    box.removeAttribute('aria-busy');
   }
 }
 
