@@ -33,6 +33,7 @@ import {
 } from './screens/release.js';
 import { enterShare, initShare, resetShare, resumeShare, translateShare } from './screens/share.js';
 import { enterShares, initShares, renderShares, resetShares, resumeShares } from './screens/shares.js';
+import { enterReminders, initReminders, resetReminders } from './screens/reminders.js';
 import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
 import { $ } from './ui.js';
 import { apply, currentHref, currentScreen, defineScreen, startRouter } from './router.js';
@@ -335,6 +336,7 @@ function forgetTokens() {
   closeAllDialogs();
   resetDocuments();
   resetSecurity();
+  resetReminders();
   resetRelease();
   resetShares();
   resetShare();
@@ -394,7 +396,9 @@ function defineScreens() {
     path: 'documents/:id/consultations', section: $('accesses'), heading: $('accesses-title'), titleKey: 'accesses.title',
     enter: enterAccesses,
   });
-  defineScreen('account', { path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title' });
+  defineScreen('account', {
+    path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title', enter: enterReminders,
+  });
   defineScreen('security', { path: 'securite', section: $('security'), heading: $('security-title'), titleKey: 'security.title' });
 }
 
@@ -432,6 +436,7 @@ async function start() {
   defineScreens();
   startRouter({ isSignedIn: signedInAndKnown, changed: renderTitle });
   initDocuments();
+  initReminders();
   initSecurity({ act: (action, acr) => login({ acr, action }) });
   initRelease();
   initShares();

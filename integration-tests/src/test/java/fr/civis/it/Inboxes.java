@@ -42,23 +42,38 @@ final class Inboxes {
 
     /** Every Keycloak action link (password reset, e-mail verification) e-mailed to {@code address}, oldest first. */
     List<String> mailedActionLinks(String address) throws Exception {
-        HttpResponse<String> inbox = HTTP.send(HttpRequest.newBuilder(URI.create(
-                platform.settings().mailWebUrl() + "/api/user/" + address + "/messages/INBOX")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
         List<String> links = new ArrayList<>();
-        if (inbox.statusCode() != 200) {
-            return links;
-        }
-        for (var message : KeycloakClient.JSON.readTree(inbox.body())) {
-            // Quoted-printable: soft line breaks and encoded '=' undone, enough for a URL.
-            String text = message.get("mimeMessage").asString().replace("=\r\n", "").replace("=\n", "")
-                    .replace("=3D", "=").replace("&amp;", "&");
-            Matcher matcher = ACTION_LINK.matcher(text);
+        for (Mail mail : mails(address)) {
+            Matcher matcher = ACTION_LINK.matcher(mail.text().replace("&amp;", "&"));
             if (matcher.find()) {
                 links.add(matcher.group());
             }
         }
         return links;
+    }
+
+    /**
+     * A message as GreenMail holds it: its decoded subject, and its whole MIME text with the quoted-printable soft
+     * line breaks and encoded '=' undone (enough to read an address in it).
+     */
+    record Mail(String subject, String text) {
+    }
+
+    /** Every message sent to {@code address} so far, oldest first. */
+    List<Mail> mails(String address) throws Exception {
+        HttpResponse<String> inbox = HTTP.send(HttpRequest.newBuilder(URI.create(
+                platform.settings().mailWebUrl() + "/api/user/" + address + "/messages/INBOX")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<Mail> mails = new ArrayList<>();
+        if (inbox.statusCode() != 200) {
+            return mails;
+        }
+        for (var message : KeycloakClient.JSON.readTree(inbox.body())) {
+            String text = message.get("mimeMessage").asString().replace("=\r\n", "").replace("=\n", "")
+                    .replace("=3D", "=");
+            mails.add(new Mail(message.path("subject").asString(""), text));
+        }
+        return mails;
     }
 
     /** Every code texted to {@code phoneNumber} (E.164) so far, oldest first. */

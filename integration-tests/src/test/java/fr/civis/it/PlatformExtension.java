@@ -69,7 +69,10 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
                     "CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s",
                     "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s",
                     "CIVIS_SAFE_NOTICE_INITIAL_DELAY", "1s",
-                    "CIVIS_SAFE_NOTICE_INTERVAL", "1s"), Map.of()));
+                    "CIVIS_SAFE_NOTICE_INTERVAL", "1s",
+                    // The expiry reminders' job, every second instead of every hour.
+                    "CIVIS_REMINDERS_INITIAL_DELAY", "1s",
+                    "CIVIS_REMINDERS_INTERVAL", "1s"), Map.of()));
         }
 
         @Override

@@ -94,6 +94,11 @@ final class VaultApi {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> putJson(String path, String json) throws Exception {
+        return HTTP.send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> delete(String id) throws Exception {
         return HTTP.send(request("/api/v1/documents/" + id).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -104,6 +109,37 @@ final class VaultApi {
 
     static JsonNode json(HttpResponse<String> response) {
         return KeycloakClient.JSON.readTree(response.body());
+    }
+
+    /**
+     * A real PDF of {@code pages} pages, each a blue rectangle, which also carries what a preview must never hand to a
+     * browser: a script run on opening.
+     */
+    static byte[] drawnPdf(int pages) {
+        StringBuilder pdf = new StringBuilder("%PDF-1.7\n");
+        java.util.List<Integer> offsets = new java.util.ArrayList<>();
+        java.util.function.Consumer<String> object = body -> {
+            offsets.add(pdf.length());
+            pdf.append(offsets.size()).append(" 0 obj\n").append(body).append("\nendobj\n");
+        };
+        StringBuilder kids = new StringBuilder();
+        for (int page = 0; page < pages; page++) {
+            kids.append(4 + 2 * page).append(" 0 R ");
+        }
+        object.accept("<< /Type /Catalog /Pages 2 0 R /OpenAction 3 0 R >>");
+        object.accept("<< /Type /Pages /Kids [" + kids + "] /Count " + pages + " >>");
+        object.accept("<< /S /JavaScript /JS (app.alert('civis')) >>");
+        String drawing = "0 0 1 rg 20 20 160 60 re f";
+        for (int page = 0; page < pages; page++) {
+            object.accept("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents " + (5 + 2 * page) + " 0 R >>");
+            object.accept("<< /Length " + drawing.length() + " >>\nstream\n" + drawing + "\nendstream");
+        }
+        int xref = pdf.length();
+        pdf.append("xref\n0 ").append(offsets.size() + 1).append("\n0000000000 65535 f \n");
+        offsets.forEach(offset -> pdf.append("%010d 00000 n \n".formatted(offset)));
+        pdf.append("trailer\n<< /Size ").append(offsets.size() + 1).append(" /Root 1 0 R >>\nstartxref\n")
+                .append(xref).append("\n%%EOF\n");
+        return pdf.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A PDF as far as content sniffing goes, followed by {@code size} bytes in all, filler included. */

@@ -29,6 +29,7 @@ import {
 } from '../format.js';
 import { currentLanguage, t } from '../i18n.js';
 import { $, messageText, plural, setInvalid, show, typeLabel } from '../ui.js';
+import { canPreview, initPreview, openPreview, resetPreview } from './preview.js';
 import { loadTodo, renderTodo, resetTodo } from './todo.js';
 import { initUpload, renderUpload, resetUpload } from './upload.js';
 
@@ -53,6 +54,7 @@ const state = {
   list: null, // answer of GET /api/v1/documents
   page: 0,
   filter: '',
+  search: '', // words searched in the titles (the vault opens them for this citizen only)
   listRequest: 0,
   listLoading: false,
   listStatus: null,
@@ -255,6 +257,9 @@ async function loadList({ announce = false, focusTitle = false } = {}) {
   if (state.filter) {
     query.set('type', state.filter);
   }
+  if (state.search) {
+    query.set('q', state.search);
+  }
   try {
     const response = await api(`${DOCUMENTS_URL}?${query}`);
     const list = await readJson(response);
@@ -353,6 +358,14 @@ function documentElement(doc, lang, editable) {
       validity.append(' ', t('doc.expiredSince', { date: validUntil }));
     }
     item.append(validity);
+  } else if (doc.expiringSoon === true && validUntil) {
+    const validity = document.createElement('p');
+    validity.className = 'document-validity is-expiring';
+    const badge = document.createElement('strong');
+    badge.className = 'document-expiring badge';
+    badge.textContent = t('doc.expiringSoon');
+    validity.append(badge, ' ', t('doc.validUntil', { date: validUntil }));
+    item.append(validity);
   } else if (validUntil) {
     const validity = document.createElement('p');
     validity.className = 'document-validity';
@@ -362,7 +375,8 @@ function documentElement(doc, lang, editable) {
 
   const actions = document.createElement('div');
   actions.className = 'document-actions';
-  const buttons = [['document-download', 'doc.download']];
+  const buttons = canPreview(doc) ? [['document-preview', 'doc.preview']] : [];
+  buttons.push(['document-download', 'doc.download']);
   if (editable) {
     buttons.push(['document-rename', 'doc.rename'], ['document-delete', 'doc.delete']);
   }
@@ -400,7 +414,7 @@ function renderList() {
   const active = document.activeElement;
   const activeItem = active && container.contains(active) ? active.closest('.document') : null;
   const focusId = activeItem?.dataset.documentId ?? null;
-  const focusClass = active?.classList ? ['document-download', 'document-rename', 'document-delete', 'document-accesses'].find((c) => active.classList.contains(c)) : null;
+  const focusClass = active?.classList ? ['document-preview', 'document-download', 'document-rename', 'document-delete', 'document-accesses'].find((c) => active.classList.contains(c)) : null;
 
   const items = list?.items ?? [];
   const editable = canChange();
@@ -410,7 +424,7 @@ function renderList() {
   const empty = $('documents-empty');
   const showEmpty = Boolean(list) && items.length === 0 && !state.listError;
   empty.hidden = !showEmpty;
-  empty.textContent = showEmpty ? t(state.filter ? 'list.emptyFilter' : 'list.empty') : '';
+  empty.textContent = showEmpty ? t(state.search ? 'search.empty' : state.filter ? 'list.emptyFilter' : 'list.empty') : '';
 
   const pages = Number(list?.totalPages) || 0;
   $('pager').hidden = pages <= 1;
@@ -685,14 +699,16 @@ export function startDocuments() {
 export function resetDocuments() {
   resetUpload();
   closeAllDialogs();
+  resetPreview();
   renaming = null;
   deleting = null;
   Object.assign(state, {
-    safe: null, safeStatus: null, safeError: null, list: null, page: 0, filter: '',
+    safe: null, safeStatus: null, safeError: null, list: null, page: 0, filter: '', search: '',
     listLoading: false, listStatus: null, listError: null,
   });
   busy.downloads.clear();
   $('document-filter').value = '';
+  $('document-search').value = '';
   $('document-list').replaceChildren();
   resetTodo();
 }
@@ -725,6 +741,13 @@ export async function resumeAction(action) {
 /** Wires the screen once. */
 export function initDocuments() {
   initUpload({ canChange, uploaded });
+  initPreview();
+  $('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.search = $('document-search').value.trim();
+    state.page = 0;
+    loadList({ announce: true });
+  });
   $('document-filter').addEventListener('change', () => {
     state.filter = $('document-filter').value;
     state.page = 0;
@@ -750,7 +773,12 @@ export function initDocuments() {
     if (!doc) {
       return;
     }
-    if (button.classList.contains('document-download')) {
+    if (button.classList.contains('document-preview')) {
+      openPreview(doc, {
+        returnFocus: () => findDocumentButton(doc.id, 'document-preview'),
+        fallback: () => $('list-title'),
+      });
+    } else if (button.classList.contains('document-download')) {
       downloadDocument(doc);
     } else if (button.classList.contains('document-rename') && canChange()) {
       openRename(doc);

@@ -7,9 +7,6 @@ import { currentLanguage, t } from '../i18n.js';
 import { $, element } from '../ui.js';
 import { pendingRequest } from './release.js';
 
-/** A paper is "about to expire" this many days before its validUntil. */
-const SOON_DAYS = 45;
-
 let documents = []; // every document of the safe (at most 200: two pages of 100)
 
 /** Reads every document of the safe, to find those about to expire. */
@@ -43,17 +40,6 @@ export function resetTodo() {
   $('todo').hidden = true;
 }
 
-function daysUntil(isoDate) {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(isoDate || ''));
-  if (!match) {
-    return null;
-  }
-  const end = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  const now = new Date();
-  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
-  return Math.round((end - today) / 86_400_000);
-}
-
 export function renderTodo() {
   const lang = currentLanguage();
   const items = [];
@@ -67,11 +53,12 @@ export function renderTodo() {
     items.push(item);
   }
   const expiring = documents
-    .filter((doc) => doc.validUntil && (doc.expired === true || (daysUntil(doc.validUntil) ?? Infinity) <= SOON_DAYS))
+    // The vault says which are expired or expire soon (civis.reminders.soon-days), as the reminders count.
+    .filter((doc) => doc.validUntil && (doc.expired === true || doc.expiringSoon === true))
     .sort((a, b) => String(a.validUntil).localeCompare(String(b.validUntil)));
   for (const doc of expiring) {
     const date = formatLocalDate(doc.validUntil, lang);
-    const key = doc.expired === true || (daysUntil(doc.validUntil) ?? 0) < 0 ? 'todo.expired' : 'todo.expiring';
+    const key = doc.expired === true ? 'todo.expired' : 'todo.expiring';
     items.push(element('li', 'todo-expiring', t(key, { title: String(doc.title ?? ''), date })));
   }
   $('todo-list').replaceChildren(...items);

@@ -105,9 +105,11 @@ public class ResourceServerSecurity {
                 // Bearer tokens in headers, no cookies: nothing for a cross-site request to ride on.
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // img-src blob: the portal's preview of a document, fetched with the token by the page's own script
+                // and drawn by an <img> (docs/adr/0022-expiry-reminders.md).
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(String.join("; ",
-                                "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+                                "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
                                 "connect-src 'self' " + origin, "form-action 'self' " + origin,
                                 "frame-ancestors 'none'", "base-uri 'none'", "object-src 'none'")))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))

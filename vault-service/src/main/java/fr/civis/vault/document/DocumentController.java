@@ -52,13 +52,16 @@ class DocumentController {
     /** type, title, validUntil and the file: anything beyond is not a form of ours. */
     private static final int MAX_PARTS = 8;
     private static final int MAX_PART_HEADERS = 8 * 1024;
+    private static final int MAX_PREVIEW_PAGE = 10_000;
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9_.:-]{8,128}");
 
     private final DocumentService service;
     private final DocumentReader reader;
     private final DocumentLimits limits;
+    private final DocumentPreview previews;
 
-    DocumentController(DocumentService service, DocumentReader reader, DocumentLimits limits) {
+    DocumentController(DocumentService service, DocumentReader reader, DocumentLimits limits, DocumentPreview previews) {
+        this.previews = previews;
         this.service = service;
         this.reader = reader;
         this.limits = limits;
@@ -131,13 +134,19 @@ class DocumentController {
     }
 
     @GetMapping
-    @Operation(summary = "Liste les documents de l'appelant, du plus récent au plus ancien.")
+    @Operation(summary = "Liste les documents de l'appelant, du plus récent au plus ancien ; q : ceux dont le titre "
+            + "contient ce texte (sans tenir compte des majuscules ni des accents).",
+            description = "Erreur : 400 invalid-search (q vide, trop long ou avec des caractères invisibles).")
     DocumentPage list(Owner owner, @RequestParam(required = false) String type,
+            @RequestParam(required = false) String q,
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
         if (page < 0 || size < 1 || size > 100) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
         }
         Optional<DocumentType> filter = type == null ? Optional.empty() : Optional.of(documentType(type));
+        if (q != null) {
+            return reader.search(owner, Titles.query(q), filter, page, size);
+        }
         return reader.list(owner, filter, page, size);
     }
 
@@ -161,6 +170,25 @@ class DocumentController {
                 .header("Content-Security-Policy", "sandbox; default-src 'none'")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(out -> content.body().writeTo(out));
+    }
+
+    @GetMapping("/{id}/preview")
+    @Operation(summary = "Aperçu d'une page : l'image elle-même (JPEG, PNG, WebP) ou la page d'un PDF rendue en PNG.",
+            description = "L'en-tête Civis-Page-Count donne le nombre de pages. Erreurs : 404 document-not-found, "
+                    + "422 preview-unavailable (HEIC, PDF protégé ou illisible, page hors du document), "
+                    + "503 preview-busy.")
+    ResponseEntity<byte[]> preview(Owner owner, @PathVariable UUID id, @RequestParam(defaultValue = "1") int page)
+            throws IOException {
+        if (page < 1 || page > MAX_PREVIEW_PAGE) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+        }
+        DocumentPreview.Preview preview = previews.preview(owner, id, page);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(preview.contentType()))
+                .header("Civis-Page-Count", Integer.toString(preview.pages()))
+                .header("Content-Security-Policy", "sandbox; default-src 'none'")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(preview.body());
     }
 
     @PatchMapping(consumes = MediaType.APPLICATION_JSON_VALUE, path = "/{id}")

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,6 +28,7 @@ import fr.civis.vault.crypto.DocumentKey;
 import fr.civis.vault.crypto.DocumentRef;
 import fr.civis.vault.crypto.Keyring;
 import fr.civis.vault.crypto.SealBrokenException;
+import fr.civis.vault.reminder.ReminderProperties;
 import fr.civis.vault.storage.ObjectStore;
 
 /**
@@ -45,10 +48,12 @@ public class DocumentReader {
     private final Keyring keyring;
     private final ObjectStore store;
     private final DocumentLimits limits;
+    private final ReminderProperties reminders;
     private final Clock clock;
 
     DocumentReader(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
-            DocumentLimits limits, Clock clock) {
+            DocumentLimits limits, ReminderProperties reminders, Clock clock) {
+        this.reminders = reminders;
         this.documents = documents;
         this.citizenKeys = citizenKeys;
         this.keyring = keyring;
@@ -92,6 +97,27 @@ public class DocumentReader {
         CitizenKey citizenKey = rows.isEmpty() ? null : citizenKeys.keyOf(owner);
         var items = rows.stream().map(row -> view(citizenKey, row)).toList();
         return new DocumentPage(items, page, size, total, (total + size - 1) / size);
+    }
+
+    /**
+     * The caller's documents whose title contains {@code query}, ignoring case and accents. Titles are sealed under
+     * each document's key, so no index can hold them: every title of this citizen's safe (at most
+     * {@code civis.documents.max-documents}) is opened here, in memory, for this request only.
+     */
+    public DocumentPage search(Owner owner, String query, Optional<DocumentType> type, int page, int size) {
+        String needle = searchable(query);
+        List<DocumentRow> rows = documents.all(owner.subject(), type);
+        CitizenKey citizenKey = rows.isEmpty() ? null : citizenKeys.keyOf(owner);
+        List<Document> found = rows.stream().map(row -> view(citizenKey, row))
+                .filter(document -> searchable(document.title()).contains(needle)).toList();
+        long total = found.size();
+        List<Document> items = found.stream().skip((long) page * size).limit(size).toList();
+        return new DocumentPage(items, page, size, total, (total + size - 1) / size);
+    }
+
+    /** Lower case, without accents: « Passeport » finds « passeport », « echeance » finds « Échéance ». */
+    private static String searchable(String text) {
+        return Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT);
     }
 
     public Document get(Owner owner, UUID id) {
@@ -169,10 +195,14 @@ public class DocumentReader {
     /** The metadata as the citizen sees it, personal fields opened. */
     Document view(CitizenKey citizenKey, DocumentRow row) {
         DocumentKey key = openKey(citizenKey, row);
-        boolean expired = row.validUntil() != null && row.validUntil().isBefore(LocalDate.now(clock));
+        LocalDate today = LocalDate.now(clock);
+        boolean expired = row.validUntil() != null && row.validUntil().isBefore(today);
+        boolean expiringSoon = row.validUntil() != null && !expired
+                && !row.validUntil().isAfter(today.plusDays(reminders.soonDays()));
         return new Document(row.id(), row.type().code(), openField(row, key, TITLE, row.titleSealed()),
                 openField(row, key, FILENAME, row.filenameSealed()), row.contentType(), row.size(),
-                HexFormat.of().formatHex(row.sha256()), row.createdAt(), row.updatedAt(), row.validUntil(), expired);
+                HexFormat.of().formatHex(row.sha256()), row.createdAt(), row.updatedAt(), row.validUntil(), expired,
+                expiringSoon);
     }
 
     Document view(Owner owner, DocumentRow row) {

@@ -65,6 +65,16 @@ class DocumentRepository {
                 .query(DocumentRepository::row).list();
     }
 
+    /** Every document of the owner, newest first: bounded by civis.documents.max-documents. */
+    List<DocumentRow> all(String owner, Optional<DocumentType> type) {
+        return jdbc.sql("""
+                SELECT * FROM document WHERE owner = :owner AND (CAST(:type AS TEXT) IS NULL OR type = :type)
+                ORDER BY created_at DESC, id
+                """)
+                .param("owner", owner).param("type", type.map(DocumentType::code).orElse(null))
+                .query(DocumentRepository::row).list();
+    }
+
     long count(String owner, Optional<DocumentType> type) {
         return jdbc.sql("SELECT count(*) FROM document WHERE owner = :owner AND (CAST(:type AS TEXT) IS NULL OR type = :type)")
                 .param("owner", owner).param("type", type.map(DocumentType::code).orElse(null))

@@ -17,9 +17,18 @@ final class Titles {
     }
 
     static String clean(String title) {
-        String clean = title == null ? "" : Normalizer.normalize(title, Normalizer.Form.NFC).strip();
+        return cleanOr(title, "invalid-title");
+    }
+
+    /** What a citizen searches for in their titles: held to the same rules as a title. */
+    static String query(String query) {
+        return cleanOr(query, "invalid-search");
+    }
+
+    private static String cleanOr(String text, String code) {
+        String clean = text == null ? "" : Normalizer.normalize(text, Normalizer.Form.NFC).strip();
         if (clean.isEmpty() || clean.codePointCount(0, clean.length()) > MAX_LENGTH || INVISIBLE.matcher(clean).find()) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-title");
+            throw new ProblemException(HttpStatus.BAD_REQUEST, code);
         }
         return clean;
     }
