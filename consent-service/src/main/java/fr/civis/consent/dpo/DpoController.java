@@ -51,15 +51,22 @@ class DpoController {
     record Page(List<ConsoleEntry> entries, Long next) {
     }
 
+    /** The periods in force, when the purge runs, and the last purges. */
+    record RetentionView(String accessEvents, String securityEvents, String endedConsents, String schedule,
+            List<Retention.Purge> purges) {
+    }
+
     private final DpoConsole console;
     private final DpoProperties settings;
     private final Journal journal;
+    private final Retention retention;
     private final JsonMapper json;
 
-    DpoController(DpoConsole console, DpoProperties settings, Journal journal, JsonMapper json) {
+    DpoController(DpoConsole console, DpoProperties settings, Journal journal, Retention retention, JsonMapper json) {
         this.console = console;
         this.settings = settings;
         this.journal = journal;
+        this.retention = retention;
         this.json = json;
     }
 
@@ -113,5 +120,19 @@ class DpoController {
     Map<String, Object> checkpoint() {
         return journal.latestCheckpoint().<Map<String, Object>>map(view -> Map.of("checkpoint", view))
                 .orElse(Map.of());
+    }
+
+    @GetMapping("/api/v1/dpo/retention")
+    @Operation(summary = "Durées de conservation en vigueur, purge planifiée et historique des purges (dpo, eidas2)")
+    RetentionView retention() {
+        RetentionProperties periods = retention.settings();
+        return new RetentionView(periods.accessEvents().toString(), periods.securityEvents().toString(),
+                periods.endedConsents().toString(), periods.schedule(), retention.history(20));
+    }
+
+    @PostMapping("/api/v1/dpo/retention/purges")
+    @Operation(summary = "Purge maintenant ce qui a dépassé sa durée de conservation ; la purge est journalisée (dpo, eidas2)")
+    ResponseEntity<Retention.Purge> purge(@AuthenticationPrincipal Jwt token) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(retention.purge(token.getSubject()));
     }
 }
