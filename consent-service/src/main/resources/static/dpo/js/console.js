@@ -4,11 +4,12 @@
 
 import { api, apiJson, configureApi, errorMessage, newGeneration, portalConfig, responseBlob, saveBlob } from './api.js';
 import { closeAllDialogs, openDialog, wireDialogs } from './dialogs.js';
-import { filenameFromContentDisposition, formatDateTime } from './format.js';
+import { filenameFromContentDisposition, formatDateTime, parseDuration } from './format.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
 import { decodeJwtPayload } from './oidc.js';
-import { $, element, fact, show } from './ui.js';
+import { drawChart } from './chart.js';
+import { $, durationText, element, fact, show } from './ui.js';
 
 const PENDING_LOGIN_KEY = 'civis.dpo.pendingLogin';
 // The console's API needs a login at eidas2 (two factors): it is asked for at once, not after a refusal.
@@ -25,6 +26,15 @@ const search = { query: null, entries: [], next: null, status: null };
 let verification = null; // { key, params } of the last « Vérifier maintenant »
 let checkpoint = null;
 let revealing = null; // the entry whose citizen the open dialog would reveal
+let anomalies = null; // { thresholds, anomalies }
+let figures = []; // per day and service
+let retention = null; // { accessEvents, securityEvents, endedConsents, schedule, purges }
+let purgeStatus = null;
+const SERIES = [
+  { key: 'grants', labelKey: 'figures.grants' },
+  { key: 'accesses', labelKey: 'figures.accesses' },
+  { key: 'denials', labelKey: 'figures.denials' },
+];
 
 // --- Rendering -------------------------------------------------------------------------
 
@@ -44,6 +54,86 @@ function render() {
   $('more-button').hidden = !search.next;
   renderCheckpoint();
   show($('verify-result'), verification);
+  renderAnomalies();
+  renderFigures();
+  renderRetention();
+}
+
+function renderAnomalies() {
+  const list = $('anomalies-list');
+  list.replaceChildren();
+  if (!anomalies) {
+    $('anomalies-thresholds').textContent = '';
+    show($('anomalies-status'), null);
+    return;
+  }
+  const limits = anomalies.thresholds ?? {};
+  $('anomalies-thresholds').textContent = t('anomalies.thresholds', {
+    window: limits.windowMinutes,
+    citizens: limits.manyCitizens,
+    denials: limits.manyDenials,
+    late: limits.lateFetchMinutes,
+    logins: limits.failedLogins,
+  });
+  const found = Array.isArray(anomalies.anomalies) ? anomalies.anomalies : [];
+  show($('anomalies-status'), { key: found.length ? 'anomalies.found' : 'anomalies.none', params: { count: found.length } });
+  for (const anomaly of found) {
+    const item = element('li', 'item');
+    item.dataset.rule = anomaly.rule;
+    item.append(element('h3', 'item-title', t(`anomaly.${anomaly.rule}`, { count: anomaly.count })));
+    const facts = element('dl', 'facts item-facts');
+    fact(facts, t('entry.recipient'), anomaly.recipient ?? '');
+    fact(facts, t('anomalies.since'), formatDateTime(anomaly.windowStart, currentLanguage()));
+    item.append(facts);
+    list.append(item);
+  }
+}
+
+/** The figures per day, all services together unless one was asked for. */
+function dailyTotals() {
+  const byDay = new Map();
+  for (const row of figures) {
+    const day = byDay.get(row.day) ?? { day: row.day, values: { grants: 0, accesses: 0, denials: 0 } };
+    day.values.grants += row.grants;
+    day.values.accesses += row.accesses;
+    day.values.denials += row.denials;
+    byDay.set(row.day, day);
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+function renderFigures() {
+  const days = dailyTotals();
+  drawChart($('figures-chart'), days, SERIES.map((s) => ({ key: s.key, label: t(s.labelKey) })));
+  const list = $('figures-list');
+  list.replaceChildren();
+  for (const day of days) {
+    list.append(element('li', null, t('figures.day', { day: day.day, ...day.values })));
+  }
+}
+
+function renderRetention() {
+  const periods = $('retention-periods');
+  periods.replaceChildren();
+  const list = $('purges');
+  list.replaceChildren();
+  show($('purge-status'), purgeStatus);
+  if (!retention) {
+    return;
+  }
+  fact(periods, t('retention.accessEvents'), durationText(retention.accessEvents, parseDuration) || retention.accessEvents);
+  fact(periods, t('retention.securityEvents'), durationText(retention.securityEvents, parseDuration) || retention.securityEvents);
+  fact(periods, t('retention.endedConsents'), durationText(retention.endedConsents, parseDuration) || retention.endedConsents);
+  fact(periods, t('retention.schedule'), t('retention.nightly', { cron: retention.schedule }));
+  for (const purge of retention.purges ?? []) {
+    list.append(element('li', 'item', t('retention.purged', {
+      date: formatDateTime(purge.ranAt, currentLanguage()),
+      access: purge.accessEvents,
+      security: purge.securityEvents,
+      consents: purge.consentEvents,
+      entry: purge.journalEntry ?? '—',
+    })));
+  }
 }
 
 function renderResults() {
@@ -132,17 +222,64 @@ async function runSearch({ more = false } = {}) {
   render();
 }
 
-async function runExport(format) {
+function runExport(format) {
   const params = queryOf($('search-form'));
   params.set('format', format);
+  return download(`/api/v1/dpo/entries/export?${params}`, format === 'csv' ? 'text/csv' : 'application/json', `journal.${format}`);
+}
+
+async function download(path, accept, fallbackName) {
   error = null;
   try {
-    const response = await api(`/api/v1/dpo/entries/export?${params}`, { accept: format === 'csv' ? 'text/csv' : 'application/json' });
-    const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) ?? `journal.${format}`;
+    const response = await api(path, { accept });
+    const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) ?? fallbackName;
     saveBlob(await responseBlob(response), name);
-    search.status = { key: 'export.done' };
   } catch (failure) {
     fail(failure);
+  }
+  render();
+}
+
+// --- Anomalies, figures, retention ------------------------------------------------------
+
+async function loadAnomalies() {
+  try {
+    anomalies = await apiJson('/api/v1/dpo/anomalies');
+  } catch (failure) {
+    fail(failure);
+  }
+  render();
+}
+
+async function loadFigures() {
+  const recipient = $('figures-recipient').value.trim();
+  try {
+    const rows = await apiJson(`/api/v1/dpo/figures${recipient ? `?recipient=${encodeURIComponent(recipient)}` : ''}`);
+    figures = Array.isArray(rows) ? rows : [];
+  } catch (failure) {
+    fail(failure);
+  }
+  render();
+}
+
+async function loadRetention() {
+  try {
+    retention = await apiJson('/api/v1/dpo/retention');
+  } catch (failure) {
+    fail(failure);
+  }
+  render();
+}
+
+async function purgeNow() {
+  purgeStatus = { key: 'retention.running' };
+  render();
+  try {
+    const purge = await apiJson('/api/v1/dpo/retention/purges', { method: 'POST' });
+    purgeStatus = { key: 'retention.done', params: { count: (purge?.accessEvents ?? 0) + (purge?.securityEvents ?? 0) + (purge?.consentEvents ?? 0) } };
+    await loadRetention();
+  } catch (failure) {
+    purgeStatus = errorMessage(failure);
   }
   render();
 }
@@ -246,6 +383,10 @@ function signedOut() {
   search.status = null;
   verification = null;
   checkpoint = null;
+  anomalies = null;
+  figures = [];
+  retention = null;
+  purgeStatus = null;
 }
 
 function logout() {
@@ -268,6 +409,13 @@ async function start() {
   $('export-json').addEventListener('click', () => runExport('json'));
   $('verify-button').addEventListener('click', verify);
   $('reveal-form').addEventListener('submit', submitReveal);
+  $('figures-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadFigures();
+  });
+  $('purge-button').addEventListener('click', purgeNow);
+  $('register-csv').addEventListener('click', () => download('/api/v1/dpo/register?format=csv', 'text/csv', 'registre.csv'));
+  $('register-json').addEventListener('click', () => download('/api/v1/dpo/register?format=json', 'application/json', 'registre.json'));
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', async () => {
       if (isSupported(button.dataset.lang)) {
@@ -319,7 +467,7 @@ async function start() {
   user = claims.preferred_username ?? claims.sub;
   render();
   $('search-title').focus();
-  await Promise.all([runSearch(), loadCheckpoint()]);
+  await Promise.all([runSearch(), loadCheckpoint(), loadAnomalies(), loadFigures(), loadRetention()]);
 }
 
 start().catch((failure) => {

@@ -56,17 +56,39 @@ class DpoController {
             List<Retention.Purge> purges) {
     }
 
+    record AnomalyView(Thresholds thresholds, List<Anomalies.Anomaly> anomalies) {
+    }
+
+    /** The thresholds in force, in whole minutes for the page. */
+    record Thresholds(long windowMinutes, int manyCitizens, int manyDenials, long lateFetchMinutes, int failedLogins) {
+
+        static Thresholds of(AnomalyProperties settings) {
+            return new Thresholds(settings.window().toMinutes(), settings.manyCitizens(), settings.manyDenials(),
+                    settings.lateFetch().toMinutes(), settings.failedLogins());
+        }
+    }
+
+    /** Without dates, the anomalies and figures cover the last 30 days. */
+    private static final java.time.Duration DEFAULT_PERIOD = java.time.Duration.ofDays(30);
+
     private final DpoConsole console;
     private final DpoProperties settings;
     private final Journal journal;
     private final Retention retention;
+    private final Anomalies anomalies;
+    private final ProcessingRegister register;
+    private final java.time.Clock clock;
     private final JsonMapper json;
 
-    DpoController(DpoConsole console, DpoProperties settings, Journal journal, Retention retention, JsonMapper json) {
+    DpoController(DpoConsole console, DpoProperties settings, Journal journal, Retention retention, Anomalies anomalies,
+            ProcessingRegister register, java.time.Clock clock, JsonMapper json) {
         this.console = console;
         this.settings = settings;
         this.journal = journal;
         this.retention = retention;
+        this.anomalies = anomalies;
+        this.register = register;
+        this.clock = clock;
         this.json = json;
     }
 
@@ -134,5 +156,48 @@ class DpoController {
     @Operation(summary = "Purge maintenant ce qui a dépassé sa durée de conservation ; la purge est journalisée (dpo, eidas2)")
     ResponseEntity<Retention.Purge> purge(@AuthenticationPrincipal Jwt token) {
         return ResponseEntity.status(HttpStatus.CREATED).body(retention.purge(token.getSubject()));
+    }
+
+    @GetMapping("/api/v1/dpo/anomalies")
+    @Operation(summary = "Lectures massives, refus répétés, accès juste avant l'expiration, pics d'échecs de connexion (dpo, eidas2)")
+    AnomalyView anomalies(@RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        Criteria period = period(from, to);
+        return new AnomalyView(Thresholds.of(anomalies.settings()), anomalies.between(period.from(), period.to()));
+    }
+
+    @GetMapping("/api/v1/dpo/figures")
+    @Operation(summary = "Partages, accès et refus par jour et par service (dpo, eidas2)")
+    List<Anomalies.DayFigures> figures(@RequestParam(required = false) String recipient,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        Criteria period = Criteria.of(recipient, null, null, from, to, null, null);
+        Criteria bounded = period(from, to);
+        return anomalies.figures(bounded.from(), bounded.to(), period.recipient());
+    }
+
+    @GetMapping("/api/v1/dpo/register")
+    @Operation(summary = "Le registre des traitements (RGPD art. 30) tiré des destinataires enregistrés, en CSV ou JSON (dpo, eidas2)")
+    ResponseEntity<byte[]> register(@RequestParam(defaultValue = "json") String format) {
+        if (!"csv".equals(format) && !"json".equals(format)) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "dpo-search-invalid");
+        }
+        List<ProcessingRegister.Processing> rows = register.processings();
+        byte[] body = "csv".equals(format)
+                ? Csv.of(ProcessingRegister.COLUMNS, rows.stream().map(ProcessingRegister.Processing::cells).toList())
+                        .getBytes(StandardCharsets.UTF_8)
+                : json.writeValueAsBytes(rows);
+        return ResponseEntity.ok()
+                .contentType("csv".equals(format) ? new MediaType("text", "csv", StandardCharsets.UTF_8)
+                        : MediaType.APPLICATION_JSON)
+                .header("Content-Disposition", ContentDisposition.attachment()
+                        .filename("registre-des-traitements." + format).build().toString())
+                .body(body);
+    }
+
+    /** A period from the DPO's dates, the last 30 days up to now by default. */
+    private Criteria period(String from, String to) {
+        Criteria asked = Criteria.of(null, null, null, from, to, null, null);
+        java.time.Instant end = asked.to() != null ? asked.to() : clock.instant();
+        java.time.Instant start = asked.from() != null ? asked.from() : end.minus(DEFAULT_PERIOD);
+        return new Criteria(null, null, null, start, end, null, null);
     }
 }
