@@ -32,10 +32,6 @@ class DpoConsole {
     record Identity(String citizen, String subject, String username, String firstName, String lastName, String email) {
     }
 
-    private static final String SELECT = "SELECT e.seq, e.recorded_at, e.kind, e.recipient, e.purpose, "
-            + "c.document_types, e.subject, e.consent_id, e.document_id, e.reason "
-            + "FROM journal_entry e LEFT JOIN consent c ON c.id = e.consent_id ";
-
     private final JdbcClient jdbc;
     private final Journal journal;
     private final Pseudonyms pseudonyms;
@@ -50,36 +46,9 @@ class DpoConsole {
 
     /** The entries that match, newest first, at most {@code limit}. */
     List<ConsoleEntry> search(Criteria criteria, int limit) {
-        StringBuilder sql = new StringBuilder(SELECT).append("WHERE e.kind = ANY(:kinds)");
-        var params = new java.util.LinkedHashMap<String, Object>();
-        params.put("kinds", criteria.kinds().toArray(String[]::new));
-        if (criteria.recipient() != null) {
-            sql.append(" AND e.recipient = :recipient");
-            params.put("recipient", criteria.recipient());
-        }
-        if (criteria.purpose() != null) {
-            sql.append(" AND e.purpose = :purpose");
-            params.put("purpose", criteria.purpose());
-        }
-        if (criteria.documentType() != null) {
-            sql.append(" AND :documentType = ANY(c.document_types)");
-            params.put("documentType", criteria.documentType());
-        }
-        if (criteria.from() != null) {
-            sql.append(" AND e.recorded_at >= :from");
-            params.put("from", OffsetDateTime.ofInstant(criteria.from(), java.time.ZoneOffset.UTC));
-        }
-        if (criteria.to() != null) {
-            sql.append(" AND e.recorded_at < :to");
-            params.put("to", OffsetDateTime.ofInstant(criteria.to(), java.time.ZoneOffset.UTC));
-        }
-        if (criteria.before() != null) {
-            sql.append(" AND e.seq < :before");
-            params.put("before", criteria.before());
-        }
-        sql.append(" ORDER BY e.seq DESC LIMIT :limit");
-        params.put("limit", limit);
-        return jdbc.sql(sql.toString()).params(params).query((row, n) -> entry(row)).list();
+        ConsoleQuery query = ConsoleQuery.of(criteria.kinds(), criteria.recipient(), criteria.purpose(),
+                criteria.documentType(), criteria.from(), criteria.to(), criteria.before(), limit);
+        return jdbc.sql(query.sql()).params(query.params()).query((row, n) -> entry(row)).list();
     }
 
     /**
