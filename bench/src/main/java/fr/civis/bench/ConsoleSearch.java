@@ -202,7 +202,7 @@ public final class ConsoleSearch {
                     + "LATERAL (SELECT CASE WHEN i % 100 < 60 THEN 'access' WHEN i % 100 < 80 THEN 'grant' "
                     + "WHEN i % 100 < 88 THEN 'denial' WHEN i % 100 < 90 THEN 'refusal' WHEN i % 100 < 94 THEN 'revocation' "
                     + "WHEN i % 100 < 97 THEN 'ending' ELSE 'security.login' END) AS k(kind), "
-                    + "LATERAL (SELECT * FROM consent WHERE id = md5('consent' || (1 + (i * 7919) % 200000))::uuid) AS c");
+                    + "LATERAL (SELECT * FROM consent WHERE id = md5('consent' || (1 + (i::bigint * 7919) % 200000))::uuid) AS c");
             statement.execute("ANALYZE");
         }
     }
