@@ -4,7 +4,9 @@
 
 import { currentLanguage, lookup } from './i18n.js';
 
-const CONFIG_URL = '/portal/config';
+// The page's public configuration: the portal's by default; another page built on these modules (the DPO console)
+// names its own in <meta name="civis-config" content="…">.
+const CONFIG_URL = document.querySelector('meta[name="civis-config"]')?.getAttribute('content') || '/portal/config';
 export const DOCUMENTS_URL = '/api/v1/documents';
 
 // Levels the portal knows how to ask Keycloak for; any other value in a challenge is not followed.

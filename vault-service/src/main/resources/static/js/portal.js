@@ -17,7 +17,8 @@
 import { apiJson, configureApi, errorMessage, newGeneration, portalConfig } from './api.js';
 import { setCatalogue } from './catalogue.js';
 import { closeAllDialogs, wireDialogs } from './dialogs.js';
-import { cryptoAvailable, decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
+import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
+import { cryptoAvailable } from './oidc.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { renderAccount, setAccount } from './screens/account.js';
 import { enterAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
@@ -144,37 +145,13 @@ async function login({ acr = null, resume = null, action = null, route = current
   }
   redirecting = true;
   try {
-    const verifier = randomToken();
-    const state = randomToken();
-    const nonce = randomToken();
-    const challenge = await pkceChallenge(verifier);
-    sessionStorage.setItem(
-      PENDING_LOGIN_KEY,
-      JSON.stringify({ state, nonce, verifier, lang: currentLanguage(), resume, action: Boolean(action), route }),
-    );
-    const url = new URL(cfg.authorizationEndpoint);
-    const params = {
-      response_type: 'code',
-      client_id: cfg.clientId,
-      redirect_uri: cfg.redirectUri,
-      scope: 'openid',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      ui_locales: currentLanguage(),
-    };
-    if (acr) {
-      // Keycloak keeps the session's first factor and asks only for what the level adds.
-      params.acr_values = acr;
-    }
-    if (action) {
-      params.kc_action = action;
-    }
-    for (const [name, value] of Object.entries(params)) {
-      url.searchParams.set(name, value);
-    }
-    window.location.assign(url.toString());
+    await authorize(cfg, {
+      key: PENDING_LOGIN_KEY,
+      extra: { lang: currentLanguage(), resume, action: Boolean(action), route },
+      acr,
+      action,
+      lang: currentLanguage(),
+    });
   } catch (error) {
     redirecting = false;
     console.error('Cannot start the sign-in', error);
@@ -182,94 +159,10 @@ async function login({ acr = null, resume = null, action = null, route = current
   }
 }
 
-/** Reads and deletes (single use) what login() stored before leaving for Keycloak. */
-function takePendingLogin() {
-  try {
-    const raw = sessionStorage.getItem(PENDING_LOGIN_KEY);
-    sessionStorage.removeItem(PENDING_LOGIN_KEY);
-    const pending = raw ? JSON.parse(raw) : null;
-    return pending && typeof pending === 'object' ? pending : null;
-  } catch {
-    return null;
-  }
-}
-
-function isCallback(params) {
-  return params.has('state') && (params.has('code') || params.has('error'));
-}
-
 async function handleCallback(params, pending) {
-  // 1. The response must answer the request this tab sent (CSRF / mix-up protection).
-  if (!pending || typeof pending.state !== 'string' || params.get('state') !== pending.state) {
-    showError({ key: 'error.state' });
-    return;
-  }
-  // 2. It must come from our Keycloak realm (RFC 9207).
-  if (params.get('iss') !== config.issuer) {
-    showError({ key: 'error.issuer' });
-    return;
-  }
-  // 3. Keycloak may answer with an error (for example when the person cancels).
-  if (params.has('error')) {
-    const code = params.get('error');
-    console.warn('Sign-in error', code, params.get('error_description'));
-    showError(code === 'access_denied' ? { key: 'error.cancelled' } : { key: 'error.loginFailed', params: { code } });
-    return;
-  }
-
-  // 4. Exchange the code for tokens.
-  let response;
-  try {
-    response = await fetch(config.tokenEndpoint, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-      },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: params.get('code'),
-        redirect_uri: config.redirectUri,
-        client_id: config.clientId,
-        code_verifier: pending.verifier,
-      }),
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-  } catch (error) {
-    console.error('Token endpoint unreachable', error);
-    showError({ key: 'error.tokenNetwork' });
-    return;
-  }
-  let tokens = null;
-  try {
-    tokens = await response.json();
-  } catch {
-    tokens = null;
-  }
-  if (!response.ok || !tokens?.access_token || !tokens?.id_token) {
-    const code = tokens?.error ?? `HTTP ${response.status}`;
-    console.warn('Token request refused', code, tokens?.error_description);
-    showError(code === 'invalid_grant' ? { key: 'error.tokenRejected' } : { key: 'error.loginFailed', params: { code } });
-    return;
-  }
-
-  // 5. The ID token must be the one asked for by this tab (replay protection).
-  let claims;
-  try {
-    claims = decodeJwtPayload(tokens.id_token);
-  } catch {
-    claims = null;
-  }
-  const audiences = Array.isArray(claims?.aud) ? claims.aud : [claims?.aud];
-  if (
-    !claims ||
-    typeof pending.nonce !== 'string' ||
-    claims.nonce !== pending.nonce ||
-    claims.iss !== config.issuer ||
-    !audiences.includes(config.clientId)
-  ) {
-    showError({ key: 'error.nonce' });
+  const { tokens, error } = await finishLogin(config, params, pending);
+  if (error) {
+    showError(error);
     return;
   }
 
@@ -357,14 +250,7 @@ function logout() {
   ui.busy = true;
   ui.status = 'status.signingOut';
   render();
-  const url = new URL(config.endSessionEndpoint);
-  url.searchParams.set('client_id', config.clientId);
-  url.searchParams.set('post_logout_redirect_uri', config.redirectUri);
-  if (hint) {
-    url.searchParams.set('id_token_hint', hint);
-  }
-  url.searchParams.set('ui_locales', currentLanguage());
-  window.location.assign(url.toString());
+  endSession(config, hint, currentLanguage());
 }
 
 // --- Language --------------------------------------------------------------------------
@@ -458,7 +344,7 @@ async function start() {
   const callback = isCallback(params);
   let pending = null;
   if (callback) {
-    pending = takePendingLogin();
+    pending = takePendingLogin(PENDING_LOGIN_KEY);
     // The code is single use: take it out of the address bar and of the history.
     // Keycloak comes back to the page's own address: the screen the person was on is put back.
     window.history.replaceState(null, '', window.location.pathname + routeOf(pending));

@@ -155,7 +155,7 @@ public final class JournalAppends {
                 .purpose("inscription-creche").digest("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
     }
 
-    private static long percentile(long[] sorted, double p) {
+    static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
     }
 
@@ -167,13 +167,13 @@ public final class JournalAppends {
         }
     }
 
-    private static String serverVersion(EmbeddedPostgres postgres) throws Exception {
+    static String serverVersion(EmbeddedPostgres postgres) throws Exception {
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
             return connection.getMetaData().getDatabaseProductVersion();
         }
     }
 
-    private static void deleteRecursively(Path root) throws Exception {
+    static void deleteRecursively(Path root) throws Exception {
         if (Files.exists(root)) {
             try (var paths = Files.walk(root)) {
                 for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

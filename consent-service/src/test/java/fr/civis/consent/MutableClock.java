@@ -19,6 +19,10 @@ public final class MutableClock extends Clock {
         now = now.plus(duration);
     }
 
+    public void set(Instant instant) {
+        now = instant;
+    }
+
     @Override
     public ZoneOffset getZone() {
         return ZoneOffset.UTC;

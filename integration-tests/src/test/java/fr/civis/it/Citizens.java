@@ -73,12 +73,20 @@ final class Citizens {
      * password alone, so this logs in through the portal's login, choosing and enrolling an authenticator app.
      */
     String staffToken(String username, String role) throws Exception {
+        return staff(username, role).accessToken(null);
+    }
+
+    /**
+     * A new member of staff holding {@code role}, not logged in yet: their first login (any level) chooses and enrols
+     * an authenticator app, which later logins (a step-up to eidas2, a browser's) use.
+     */
+    HttpLogin staff(String username, String role) throws Exception {
         create(username);
         String id = keycloak.get("/realms/civis/users?exact=true&username=" + username).get(0).get("id").asString();
         JsonNode granted = keycloak.get("/realms/civis/roles/" + role);
         keycloak.send("POST", "/realms/civis/users/" + id + "/role-mappings/realm",
                 List.of(Map.of("id", granted.get("id").asString(), "name", role)));
-        return new HttpLogin(platform, username, PASSWORD).accessToken(null);
+        return new HttpLogin(platform, username, PASSWORD);
     }
 
     /** A token for the password alone, through the tests' direct-grant client: only for accounts without a second factor. */

@@ -78,7 +78,8 @@ public final class Platform implements AutoCloseable {
                             "SPRING_FLYWAY_PASSWORD", platform.secrets.databasePassword("consent"),
                             "SPRING_FLYWAY_PLACEHOLDERS_RUNTIMEROLE", runtimeRole("consent"),
                             "CIVIS_RECIPIENTS_CLIENT_SECRET", platform.secrets.get(Secrets.CONSENT_CLIENT_SECRET),
-                            "CIVIS_RECEIPTS_WRAPPING_KEY", platform.secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY)));
+                            "CIVIS_RECEIPTS_WRAPPING_KEY", platform.secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY),
+                            "CIVIS_DPO_REDIRECT_URI", settings.consentUrl() + "/dpo/"));
             platform.startService("vault-service", "vault", settings.ports().vault(),
                     settings.ports().vaultManagement(), Map.ofEntries(
                             Map.entry("CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/"),
@@ -358,6 +359,7 @@ public final class Platform implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.get(Secrets.KEYCLOAK_ADMIN_PASSWORD));
         // Placeholders of the realm files (realm-config).
         env.put("CIVIS_PORTAL_URL", settings.portalUrl());
+        env.put("CIVIS_CONSENT_URL", settings.consentUrl());
         env.put("CIVIS_MAIRIE_DEMO_URL", settings.mairieDemoUrl());
         env.put("CIVIS_MAIRIE_DEMO_SECRET", secrets.get(Secrets.MAIRIE_DEMO_SECRET));
         env.put("CIVIS_MAIRIE_DEMO_PAIRWISE_SALT", secrets.get(Secrets.MAIRIE_DEMO_PAIRWISE_SALT));

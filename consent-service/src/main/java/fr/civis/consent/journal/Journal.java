@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -66,6 +67,14 @@ public class Journal implements DisposableBean {
         return statement.query((row, n) -> new Entry(row.getLong(1), row.getObject(2, OffsetDateTime.class).toInstant(),
                 row.getString(3), row.getString(4), row.getObject(5, UUID.class), row.getObject(6, UUID.class),
                 row.getString(7), row.getString(8), row.getString(9))).list();
+    }
+
+    /** The latest signed checkpoint of the chain's head, if one was made (its signature is checked by {@link #verify}). */
+    public Optional<Verification.CheckpointView> latestCheckpoint() {
+        return jdbc.sql("SELECT size, head_hash, created_at, key_id FROM journal_checkpoint ORDER BY size DESC LIMIT 1")
+                .query((row, n) -> new Verification.CheckpointView(row.getLong(1), Canonical.hex(row.getBytes(2)),
+                        row.getObject(3, OffsetDateTime.class).toInstant(), row.getString(4)))
+                .optional();
     }
 
     public Verification verify() {

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param checkpoint     the latest checkpoint (null when none was made yet)
  * @param firstBadEntry  the seq of the first entry that cannot be trusted (missing, changed, out of chain), or null
  * @param reason         why it cannot: {@code entry-missing}, {@code hash-mismatch}, {@code chain-broken},
- *                       {@code checkpoint-mismatch}, {@code checkpoint-signature}, {@code truncated}; null when ok
+ *                       {@code checkpoint-mismatch}, {@code checkpoint-signature}, {@code truncated}, {@code purged-unanchored} (a
+ *                       redacted entry no signed checkpoint covers); null when ok
  */
 public record Verification(boolean ok, long size, CheckpointView checkpoint, Long firstBadEntry, String reason) {
 

@@ -1,6 +1,5 @@
 package fr.civis.consent.recipient;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +15,11 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 import fr.civis.common.problem.ProblemException;
-import fr.civis.common.security.CivisSecurityProperties;
+import fr.civis.consent.keycloak.KeycloakAdmin;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,23 +41,16 @@ public class RecipientRegistry {
     private record Snapshot(Map<String, Recipient> recipients, Instant readAt) {
     }
 
-    private record Token(String value, Instant expiresAt) {
-    }
-
-    private final RestClient http;
+    private final KeycloakAdmin keycloak;
     private final JsonMapper json;
     private final RecipientProperties settings;
-    private final CivisSecurityProperties security;
     private final Clock clock;
     private volatile Snapshot snapshot;
-    private Token token;
 
-    RecipientRegistry(RestClient.Builder http, JsonMapper json, RecipientProperties settings,
-            CivisSecurityProperties security, Clock clock) {
-        this.http = http.build();
+    RecipientRegistry(KeycloakAdmin keycloak, JsonMapper json, RecipientProperties settings, Clock clock) {
+        this.keycloak = keycloak;
         this.json = json;
         this.settings = settings;
-        this.security = security;
         this.clock = clock;
     }
 
@@ -101,13 +90,10 @@ public class RecipientRegistry {
     }
 
     private Map<String, Recipient> read() {
-        String admin = security.issuer().toString().replace("/realms/", "/admin/realms/");
         Map<String, Recipient> recipients = new LinkedHashMap<>();
         int page = 100;
         for (int first = 0; ; first += page) {
-            JsonNode clients = http.get().uri(URI.create(admin + "/clients?first=" + first + "&max=" + page))
-                    .header("Authorization", "Bearer " + accessToken())
-                    .retrieve().body(JsonNode.class);
+            JsonNode clients = keycloak.get("/clients?first=" + first + "&max=" + page);
             if (clients == null || !clients.isArray()) {
                 throw new IllegalStateException("the admin API did not answer a list of clients");
             }
@@ -211,28 +197,5 @@ public class RecipientRegistry {
     private static String optional(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isMissingNode() || value.isNull() ? null : value.asString();
-    }
-
-    private synchronized String accessToken() {
-        Instant now = clock.instant();
-        if (token != null && token.expiresAt().isAfter(now)) {
-            return token.value();
-        }
-        if (settings.clientSecret() == null || settings.clientSecret().isBlank()) {
-            throw new IllegalStateException("civis.recipients.client-secret is not set: the registry cannot be read");
-        }
-        var form = new LinkedMultiValueMap<String, String>();
-        form.add("grant_type", "client_credentials");
-        form.add("client_id", settings.clientId());
-        form.add("client_secret", settings.clientSecret());
-        JsonNode answer = http.post().uri(security.issuer() + "/protocol/openid-connect/token")
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED).body(form)
-                .retrieve().body(JsonNode.class);
-        if (answer == null || !answer.hasNonNull("access_token")) {
-            throw new IllegalStateException("Keycloak gave no access token");
-        }
-        long lifetime = answer.path("expires_in").asLong(60);
-        token = new Token(answer.get("access_token").asString(), now.plusSeconds(Math.max(5, lifetime - 30)));
-        return token.value();
     }
 }

@@ -9,7 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** A checkpoint signer for journal tests (HMAC): the real one, ES256 with the receipt keys, has its own tests. */
-final class TestSigner implements CheckpointSigner {
+public final class TestSigner implements CheckpointSigner {
 
     private static final byte[] KEY = "journal-test-key-journal-test-key".getBytes();
 

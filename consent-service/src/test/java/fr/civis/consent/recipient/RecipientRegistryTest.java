@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.client.RestClient;
 
 import fr.civis.consent.MutableClock;
+import fr.civis.consent.keycloak.KeycloakAdmin;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.CivisSecurityProperties;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,9 +81,10 @@ class RecipientRegistryTest {
         keycloak.start();
         clock = new MutableClock(Instant.parse("2026-12-03T08:00:00Z"));
         URI issuer = URI.create("http://127.0.0.1:" + keycloak.getAddress().getPort() + "/realms/civis");
-        registry = new RecipientRegistry(RestClient.builder(), JsonMapper.builder().build(),
-                new RecipientProperties("civis-consent", "secret", Duration.ofSeconds(30), Duration.ofMinutes(5)),
-                new CivisSecurityProperties(issuer, "civis-consent", null, Duration.ofSeconds(30), List.of()), clock);
+        var account = new RecipientProperties("civis-consent", "secret", Duration.ofSeconds(30), Duration.ofMinutes(5));
+        registry = new RecipientRegistry(new KeycloakAdmin(RestClient.builder(), account,
+                new CivisSecurityProperties(issuer, "civis-consent", null, Duration.ofSeconds(30), List.of()), clock),
+                JsonMapper.builder().build(), account, clock);
     }
 
     private void answer(HttpExchange exchange, String body) throws IOException {
