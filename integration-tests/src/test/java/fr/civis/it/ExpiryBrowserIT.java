@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -38,11 +39,10 @@ class ExpiryBrowserIT extends BrowserTest {
         upload(vault, photo(), "photo.png", "Photo d'identité", null);
 
         signInToPortal(platform, username);
-        WebElement passport = document("Passeport");
-        assertThat(passport.findElement(By.className("document-expiring")).getText().toLowerCase())
-                .isEqualTo("expire bientôt");
-        assertThat(document("Ancienne carte").findElement(By.className("document-expired")).getText().toLowerCase())
-                .isEqualTo("expiré");
+        // The list is drawn again as the safe's state and the pages arrive: look each element up afresh.
+        wait.ignoring(StaleElementReferenceException.class);
+        assertThat(textIn("Passeport", "document-expiring").toLowerCase()).isEqualTo("expire bientôt");
+        assertThat(textIn("Ancienne carte", "document-expired").toLowerCase()).isEqualTo("expiré");
         assertThat(browser.findElement(By.id("todo-list")).getText()).contains("Passeport", "Ancienne carte");
         Accessibility.assertNoSeriousViolation(browser);
 
@@ -50,8 +50,7 @@ class ExpiryBrowserIT extends BrowserTest {
         browser.findElement(By.id("document-search")).sendKeys("IDENTITE");
         browser.findElement(By.cssSelector("#search-form button[type='submit']")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#document-list .document"), 1));
-        assertThat(browser.findElement(By.cssSelector("#document-list .document-title")).getText())
-                .isEqualTo("Photo d'identité");
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#document-list .document-title"), "Photo d'identité"));
         browser.findElement(By.id("document-search")).clear();
         browser.findElement(By.cssSelector("#search-form button[type='submit']")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#document-list .document"), 3));
@@ -59,7 +58,7 @@ class ExpiryBrowserIT extends BrowserTest {
         // Preview of a PDF: its page drawn as an image, from a blob: address, with no CSP violation.
         browser.executeScript("window.cspViolations = [];"
                 + "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));");
-        document("Passeport").findElement(By.className("document-preview")).click();
+        clickIn("Passeport", "document-preview");
         WebElement image = awaitPreview();
         assertThat(image.getDomAttribute("src")).startsWith("blob:");
         assertThat(browser.findElement(By.id("preview-page-info")).getText()).isEqualTo("Page 1 sur 2");
@@ -72,7 +71,7 @@ class ExpiryBrowserIT extends BrowserTest {
         assertThat(browser.switchTo().activeElement().getAttribute("class")).contains("document-preview");
 
         // Preview of a photo: the picture itself.
-        document("Photo d'identité").findElement(By.className("document-preview")).click();
+        clickIn("Photo d'identité", "document-preview");
         awaitPreview();
         assertThat(((Number) browser.executeScript("return document.getElementById('preview-image').naturalWidth;"))
                 .intValue()).isEqualTo(120);
@@ -88,10 +87,21 @@ class ExpiryBrowserIT extends BrowserTest {
         Accessibility.assertNoSeriousViolation(browser);
     }
 
-    private WebElement document(String title) {
-        return wait.until(driver -> driver.findElements(By.cssSelector("#document-list .document")).stream()
-                .filter(item -> item.findElement(By.className("document-title")).getText().equals(title))
-                .findFirst().orElse(null));
+    /** An element of the document titled {@code title} in the list, by its class. */
+    private static By inDocument(String title, String className) {
+        return By.xpath("//ul[@id='document-list']/li[h4[normalize-space()=\"" + title + "\"]]"
+                + "//*[contains(concat(' ', @class, ' '), ' " + className + " ')]");
+    }
+
+    private String textIn(String title, String className) {
+        return wait.until(driver -> driver.findElement(inDocument(title, className)).getText());
+    }
+
+    private void clickIn(String title, String className) {
+        wait.until(driver -> {
+            driver.findElement(inDocument(title, className)).click();
+            return true;
+        });
     }
 
     /** The preview's image once drawn (a picture the CSP blocked would stay 0 pixels wide). */
