@@ -44,8 +44,10 @@ public final class Platform implements AutoCloseable {
      */
     public static final List<String> RUNTIME_ROLES = List.of("consent");
 
-    private static final Duration KEYCLOAK_START = Duration.ofMinutes(5);
-    private static final Duration SERVICE_START = Duration.ofMinutes(2);
+    // Generous: on a quiet machine Keycloak is ready in about a minute and a service in twenty seconds, but on a
+    // shared 2-core machine several platforms starting at once took over five minutes, and a slow start is no failure.
+    private static final Duration KEYCLOAK_START = Duration.ofMinutes(12);
+    private static final Duration SERVICE_START = Duration.ofMinutes(5);
 
     private final PlatformSettings settings;
     private final Secrets secrets;
