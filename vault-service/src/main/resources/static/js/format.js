@@ -137,6 +137,22 @@ function safeFilename(name) {
 }
 
 /**
+ * The name a downloaded document is saved under: the title the person gave it, with the extension of the file it
+ * came from ("Quittance de loyer.pdf"), since that title is how they know it. The original name when there is no
+ * usable title.
+ */
+export function downloadName(title, original) {
+  const base = String(original || '').split(/[\\/]/).pop();
+  const dot = base.lastIndexOf('.');
+  const extension = dot > 0 ? safeFilename(base.slice(dot)) : '';
+  const named = safeFilename(title);
+  if (!named) {
+    return safeFilename(base) || null;
+  }
+  return named.toLowerCase().endsWith(extension.toLowerCase()) ? named : named + extension;
+}
+
+/**
  * File name announced by a Content-Disposition header (RFC 6266):
  * filename*=UTF-8''… first (RFC 8187), then filename="…", then filename=token.
  * Returns null when there is none.

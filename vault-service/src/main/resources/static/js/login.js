@@ -5,17 +5,21 @@
 
 import { decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
 
+/** What Keycloak answers a silent request (prompt=none) when no session is open, or when it would need the person. */
+const NO_SILENT_SESSION = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
+
 /**
  * Leaves for Keycloak's login page. key: the sessionStorage key of this page's pending login; extra: what the page
  * wants back after the trip (language, route, act to resume: never a token); acr: the level to ask for (acr_values);
- * action: a Keycloak action to run (kc_action); lang: ui_locales.
+ * action: a Keycloak action to run (kc_action); lang: ui_locales; reason: why a second factor is asked
+ * (civis_reason, shown on the code page); silent: only ask whether a session is open (prompt=none).
  */
-export async function authorize(cfg, { key, extra = {}, acr = null, action = null, lang }) {
+export async function authorize(cfg, { key, extra = {}, acr = null, action = null, lang, reason = null, silent = false }) {
   const verifier = randomToken();
   const state = randomToken();
   const nonce = randomToken();
   const challenge = await pkceChallenge(verifier);
-  sessionStorage.setItem(key, JSON.stringify({ ...extra, state, nonce, verifier }));
+  sessionStorage.setItem(key, JSON.stringify({ ...extra, silent, state, nonce, verifier }));
   const url = new URL(cfg.authorizationEndpoint);
   const params = {
     response_type: 'code',
@@ -32,8 +36,15 @@ export async function authorize(cfg, { key, extra = {}, acr = null, action = nul
     // Keycloak keeps the session's first factor and asks only for what the level adds.
     params.acr_values = acr;
   }
+  if (reason) {
+    params.civis_reason = reason;
+  }
   if (action) {
     params.kc_action = action;
+  }
+  if (silent) {
+    // Only asks whether a session is open: Keycloak answers at once, without showing any page.
+    params.prompt = 'none';
   }
   for (const [name, value] of Object.entries(params)) {
     url.searchParams.set(name, value);
@@ -58,8 +69,9 @@ export function isCallback(params) {
 }
 
 /**
- * Checks Keycloak's answer and exchanges its code. Resolves with { tokens } (access_token, id_token), or { error }:
- * the i18n key (and its parameters) of what to tell the person.
+ * Checks Keycloak's answer and exchanges its code. Resolves with { tokens, claims } (access_token, id_token and the
+ * ID token's claims), { noSession } when a silent request found no session open, or { error }: the i18n key (and
+ * its parameters) of what to tell the person.
  */
 export async function finishLogin(cfg, params, pending) {
   // 1. The response must answer the request this tab sent (CSRF / mix-up protection).
@@ -73,6 +85,9 @@ export async function finishLogin(cfg, params, pending) {
   // 3. Keycloak may answer with an error (for example when the person cancels).
   if (params.has('error')) {
     const code = params.get('error');
+    if (pending.silent && NO_SILENT_SESSION.includes(code)) {
+      return { noSession: true };
+    }
     console.warn('Sign-in error', code, params.get('error_description'));
     return { error: code === 'access_denied' ? { key: 'error.cancelled' } : { key: 'error.loginFailed', params: { code } } };
   }
@@ -129,7 +144,7 @@ export async function finishLogin(cfg, params, pending) {
   ) {
     return { error: { key: 'error.nonce' } };
   }
-  return { tokens };
+  return { tokens, claims };
 }
 
 /** Ends the Keycloak session and comes back to the page signed out. */

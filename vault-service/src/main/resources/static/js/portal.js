@@ -6,6 +6,11 @@
 //   sessionStorage or cookies, so a reload forgets them (the Keycloak session remains);
 // - code_verifier, state and nonce go to sessionStorage just for the round trip to
 //   Keycloak, and are deleted as soon as the callback is read (single use);
+// - a reload forgets the tokens but not the Keycloak session: on load the page asks Keycloak silently
+//   (prompt=none) whether a session is open and, if so, signs back in, so the page never looks signed out while
+//   anyone at the same computer could get in without a password; « Se déconnecter » ends the Keycloak session (and
+//   FranceConnect's through it) and the page says so when it comes back;
+// - before a step-up the person is told, in a dialog, what will be asked and why (dialog first, Keycloak after);
 // - step-up (RFC 9470): when the API asks for a stronger login (acr_values), the act the
 //   person asked for (export, closing, reopening; no document, no token) joins them, and is
 //   retried once back, at most once (api.js reads the challenge, the screen knows the act);
@@ -16,7 +21,7 @@
 
 import { apiJson, configureApi, errorMessage, newGeneration, portalConfig } from './api.js';
 import { setCatalogue } from './catalogue.js';
-import { closeAllDialogs, wireDialogs } from './dialogs.js';
+import { closeAllDialogs, closeDialog, openDialog, wireDialogs } from './dialogs.js';
 import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
 import { cryptoAvailable } from './oidc.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
@@ -40,6 +45,10 @@ import { $ } from './ui.js';
 import { apply, currentHref, currentScreen, defineScreen, startRouter } from './router.js';
 
 const PENDING_LOGIN_KEY = 'civis.portal.pendingLogin';
+/** Set just before leaving for Keycloak's end-session endpoint: the page says « Vous êtes déconnecté·e » once back. */
+const SIGNED_OUT_KEY = 'civis.portal.signedOut';
+/** The acts that ask for a stronger login, each with its reason in the bundles (stepup.reason.<act>). */
+const STEP_UP_REASONS = ['export', 'close', 'reopen', 'consent', 'share', 'revoke'];
 const ME_URL = '/api/v1/me';
 
 // --- State (memory only) ---------------------------------------------------------------
@@ -96,6 +105,7 @@ function render() {
   renderShares();
   translateShare();
   renderAccesses();
+  renderStepUp();
 
   const status = $('status');
   const statusText = ui.status ? t(ui.status) : '';
@@ -127,12 +137,12 @@ let redirecting = false;
  * the person was doing, to do again once back; action: a Keycloak action to run (kc_action), e.g. CONFIGURE_TOTP;
  * route: the screen to come back to (the one shown now by default).
  */
-async function login({ acr = null, resume = null, action = null, route = currentHref() } = {}) {
+async function login({ acr = null, resume = null, action = null, route = currentHref(), silent = false } = {}) {
   if (redirecting) {
     return;
   }
   ui.error = null;
-  ui.status = 'status.redirecting';
+  ui.status = silent ? 'status.checkingSession' : 'status.redirecting';
   render();
   const cfg = await configPromise;
   if (!cfg) {
@@ -151,6 +161,9 @@ async function login({ acr = null, resume = null, action = null, route = current
       acr,
       action,
       lang: currentLanguage(),
+      // The code page says again why it asks (Keycloak keeps it as a client note; StepUpReason accepts only these).
+      reason: STEP_UP_REASONS.includes(resume?.action) ? resume.action : null,
+      silent,
     });
   } catch (error) {
     redirecting = false;
@@ -160,7 +173,14 @@ async function login({ acr = null, resume = null, action = null, route = current
 }
 
 async function handleCallback(params, pending) {
-  const { tokens, error } = await finishLogin(config, params, pending);
+  const { tokens, claims, error, noSession } = await finishLogin(config, params, pending);
+  if (noSession) {
+    // No session open at Keycloak: the page is what it looks like, signed out.
+    ui.busy = false;
+    ui.status = null;
+    render();
+    return;
+  }
   if (error) {
     showError(error);
     return;
@@ -170,7 +190,7 @@ async function handleCallback(params, pending) {
   accessToken = tokens.access_token;
   idToken = tokens.id_token;
   if (await loadMe()) {
-    await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null);
+    await startSecurity(config.credentialsEndpoint, pending.action ? params.get('kc_action_status') : null, claims);
     render();
     // The screen the person was on before leaving for Keycloak (see start()), its heading focused.
     apply({ focus: true });
@@ -250,7 +270,39 @@ function logout() {
   ui.busy = true;
   ui.status = 'status.signingOut';
   render();
+  sessionStorage.setItem(SIGNED_OUT_KEY, '1');
   endSession(config, hint, currentLanguage());
+}
+
+// --- Step-up ---------------------------------------------------------------------------
+
+let pendingStepUp = null;
+
+/**
+ * The API wants a stronger login before an act: the person reads first what will be asked and why, then chooses to
+ * go on to Keycloak (« Continuer ») or not (« Annuler », focused first: nothing happens).
+ */
+function explainStepUp(acr, action) {
+  pendingStepUp = { acr, action };
+  renderStepUp();
+  const opener = document.activeElement;
+  openDialog($('stepup-dialog'), { returnFocus: () => opener, fallback: () => currentScreen()?.heading });
+}
+
+function renderStepUp() {
+  if (pendingStepUp) {
+    const act = STEP_UP_REASONS.includes(pendingStepUp.action?.action) ? pendingStepUp.action.action : 'default';
+    $('stepup-reason').textContent = t(`stepup.reason.${act}`);
+  }
+}
+
+function continueStepUp() {
+  const asked = pendingStepUp;
+  pendingStepUp = null;
+  closeDialog($('stepup-dialog'));
+  if (asked) {
+    login({ acr: asked.acr, resume: asked.action });
+  }
 }
 
 // --- Language --------------------------------------------------------------------------
@@ -313,10 +365,14 @@ function resume(action) {
 async function start() {
   $('login-button').addEventListener('click', () => login());
   $('logout-button').addEventListener('click', logout);
+  $('stepup-continue').addEventListener('click', continueStepUp);
+  $('stepup-dialog').addEventListener('close', () => {
+    pendingStepUp = null;
+  });
   configureApi({
     token: () => accessToken,
     signedOut: sessionExpired,
-    stepUp: (acr, action) => login({ acr, resume: action }),
+    stepUp: explainStepUp,
   });
   wireDialogs();
   defineScreens();
@@ -361,6 +417,18 @@ async function start() {
     window.history.replaceState(null, '', window.location.pathname + (request ? '#/demande' : ''));
   }
 
+  // Anything else: is a Keycloak session still open (a reload, another tab)? Asked silently before the welcome shows,
+  // so that it never offers « Se connecter » to whoever sits at a computer where someone is still signed in.
+  const signedOut = !callback && !request && takeSignedOut();
+  const silent = !callback && !request && !signedOut;
+  if (silent) {
+    ui.busy = true;
+    ui.status = 'status.checkingSession';
+  } else if (signedOut) {
+    // Back from Keycloak's end-session endpoint: the session is over there too, nothing to ask.
+    ui.status = 'status.signedOut';
+  }
+
   const lang = pending && isSupported(pending.lang) ? pending.lang : preferredLanguage();
   const [cfg] = await Promise.all([configPromise, useLanguage(lang)]);
   render();
@@ -372,7 +440,16 @@ async function start() {
     await handleCallback(params, pending);
   } else if (request) {
     await login({ route: '#/demande' });
+  } else if (silent) {
+    await login({ silent: true });
   }
+}
+
+/** Reads and deletes (single use) the mark logout() left before leaving for Keycloak. */
+function takeSignedOut() {
+  const signedOut = sessionStorage.getItem(SIGNED_OUT_KEY) === '1';
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return signedOut;
 }
 
 start().catch((error) => {

@@ -1,5 +1,7 @@
 package fr.civis.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +50,30 @@ abstract class BrowserTest {
         browser.findElement(By.id("password")).sendKeys(Citizens.PASSWORD);
         browser.findElement(By.id("kc-login")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+    }
+
+    /**
+     * The portal asked for a stronger login: before any Keycloak page, it says in a dialog why ({@code reason}, a
+     * part of the sentence) and what will be asked; the dialog passes axe, opens on « Annuler », and « Continuer »
+     * goes on to Keycloak.
+     */
+    protected void continueStepUp(String reason) {
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stepup-dialog")));
+        assertThat(browser.getCurrentUrl()).doesNotContain("/protocol/openid-connect/");
+        assertThat(dialog.findElement(By.id("stepup-reason")).getText()).contains(reason);
+        assertThat(dialog.getText()).contains("code à 6 chiffres envoyé à votre adresse électronique");
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Annuler");
+        Accessibility.assertNoSeriousViolation(browser);
+        browser.findElement(By.id("stepup-continue")).click();
+    }
+
+    /** « Ajouter un document » unfolds the form, which is folded so that the papers come first. */
+    protected void unfoldUploadForm() {
+        WebElement toggle = wait.until(ExpectedConditions.elementToBeClickable(By.id("upload-toggle")));
+        assertThat(toggle.getDomAttribute("aria-expanded")).isEqualTo("false");
+        toggle.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-file")));
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("upload-file");
     }
 
     /**

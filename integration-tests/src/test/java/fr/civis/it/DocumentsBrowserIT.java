@@ -15,7 +15,10 @@ import org.openqa.selenium.support.ui.Select;
 
 import fr.civis.launcher.Platform;
 
-/** A citizen adds a document with a progress bar, finds it in the list, downloads it intact and deletes it. */
+/**
+ * A citizen unfolds « Ajouter un document », adds a document with a progress bar, finds it in the list, downloads it
+ * intact under its title and deletes it.
+ */
 @ExtendWith(PlatformExtension.class)
 class DocumentsBrowserIT extends BrowserTest {
 
@@ -30,6 +33,7 @@ class DocumentsBrowserIT extends BrowserTest {
 
         signInToPortal(platform, username);
 
+        unfoldUploadForm();
         browser.findElement(By.id("upload-file")).sendKeys(file.toString());
         new Select(browser.findElement(By.id("upload-type"))).selectByValue("justificatif-domicile");
         WebElement title = browser.findElement(By.id("upload-title"));
@@ -45,8 +49,8 @@ class DocumentsBrowserIT extends BrowserTest {
         assertThat(browser.findElement(By.id("upload-error")).isDisplayed()).isFalse();
 
         document.findElement(By.className("document-download")).click();
-        Path downloaded = awaitDownload(".+");
-        assertThat(downloaded.getFileName().toString()).isEqualTo("quittance-loyer.pdf");
+        // Saved under the title the citizen gave it, with the file's extension, not under the file's old name.
+        Path downloaded = awaitDownload("Quittance de loyer\\.pdf");
         assertThat(Files.readAllBytes(downloaded)).isEqualTo(content);
 
         document.findElement(By.className("document-delete")).click();

@@ -41,6 +41,12 @@ class PasswordResetIT extends BrowserTest {
         login.start(null);
         wait.until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector("a[href*='login-actions/reset-credentials']"))).click();
+        // In the same French as the other pages: no « Soumettre », no « adresse de courriel ».
+        login.visible("kc-reset-password-form");
+        assertThat(browser.findElement(By.id("kc-form-buttons")).getText()).isEqualTo("Valider");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("adresse électronique")
+                .doesNotContain("Soumettre").doesNotContain("courriel");
+        Accessibility.assertNoSeriousViolation(browser);
         login.submit("username", username, "kc-form-buttons");
         String link = Inboxes.awaitCode(() -> inboxes.mailedActionLinks(address), 1);
         browser.get(link);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -31,6 +32,25 @@ class PortalScreensIT extends BrowserTest {
                 .statusCode()).isEqualTo(201);
 
         signInToPortal(platform, username);
+
+        // On a phone: the papers and what awaits come first; the form to add one is folded behind its button.
+        Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(375, 812));
+        try {
+            wait.until(driver -> ((Number) browser.executeScript("return document.documentElement.clientWidth;"))
+                    .intValue() <= 375);
+            WebElement first = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#document-list .document")));
+            assertThat(browser.findElement(By.id("upload-card")).isDisplayed()).isFalse();
+            // It starts within the first screen of a 375 x 812 px phone (it was about 1,500 px down, under the form).
+            Number top = (Number) browser.executeScript(
+                    "return arguments[0].getBoundingClientRect().top + window.scrollY;", first);
+            assertThat(top.doubleValue()).as("distance from the page's top to the first paper at 375 px").isLessThan(812);
+            assertThat((Boolean) browser.executeScript("return document.documentElement.scrollWidth"
+                    + " <= document.documentElement.clientWidth;")).as("no sideways scrolling at 375 px").isTrue();
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
 
         // « À faire »: the identity card ends soon.
         WebElement todo = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("todo")));

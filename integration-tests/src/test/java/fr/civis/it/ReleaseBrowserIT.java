@@ -50,6 +50,7 @@ class ReleaseBrowserIT extends BrowserTest {
         Accessibility.assertNoSeriousViolation(browser);
 
         browser.findElement(By.id("release-confirm")).click();
+        continueStepUp("Transmettre un document");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("otp"))).sendKeys(app.totp().freshCode());
         browser.findElement(By.id("kc-login")).click();
         // Back at eidas2, the confirmation is sent again and the browser goes to the app's registered address.
@@ -61,9 +62,8 @@ class ReleaseBrowserIT extends BrowserTest {
         assertThat(recipients.content(recipients.token(Recipients.MAIRIE), consentId, documentId).statusCode())
                 .isEqualTo(200);
 
-        // Back to « Mon coffre »: Keycloak's session answers the sign-in without asking again.
+        // Back to « Mon coffre »: Keycloak's session is still open, so the portal signs back in by itself.
         browser.get(platform.settings().portalUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
         openScreen("shares", "shares");
         WebElement consent = wait.until(ExpectedConditions.visibilityOfElementLocated(

@@ -43,6 +43,7 @@ class ReleaseFlowBrowserIT extends BrowserTest {
         Accessibility.assertNoSeriousViolation(browser);
         browser.findElement(DOCUMENT_CHOICE).click();
         browser.findElement(CONFIRM).click();
+        continueStepUp("Transmettre un document");
 
         // eidas1 → the vault answers 401 insufficient_user_authentication, the portal steps up: only the code is asked.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("otp")));

@@ -37,6 +37,7 @@ class StepUpBrowserIT extends BrowserTest {
         assertThat(browser.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas1");
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("export-button"))).click();
+        continueStepUp("Tout télécharger");
         enterCode(platform, app.totp());
 
         // Back on the portal at eidas2, the export runs again by itself and the archive arrives.
@@ -58,6 +59,7 @@ class StepUpBrowserIT extends BrowserTest {
         signInToPortal(platform, "stepup.browser.close");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("close-safe-button"))).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-close-safe"))).click();
+        continueStepUp("Fermer votre coffre");
         enterCode(platform, app.totp());
 
         // The citizen had confirmed: the closure is done on return, not asked again.
@@ -65,6 +67,49 @@ class StepUpBrowserIT extends BrowserTest {
         assertThat(browser.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas2");
         assertThat(browser.findElement(By.id("close-safe-dialog")).isDisplayed()).isFalse();
         assertThat(browser.findElement(By.id("close-safe-button")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void exportWithTheEmailedCodeIsExplainedFirstAndTheCodeIsThenListedAsAFactor(Platform platform) throws Exception {
+        Citizens citizens = new Citizens(platform);
+        String username = citizens.create("stepup.browser.courriel");
+        String address = username + "@civis.localhost";
+        assertThat(new VaultApi(platform.settings().portalUrl(), citizens.token(username))
+                .upload(VaultApi.pdf(20_000), "avis-impot.pdf").statusCode()).isEqualTo(201);
+        Inboxes inboxes = new Inboxes(platform);
+
+        signInToPortal(platform, username);
+        // « Annuler » on the explanation: nothing is asked of Keycloak, no code is sent, the focus goes back.
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("export-button"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stepup-dialog")));
+        browser.switchTo().activeElement().click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("stepup-dialog")));
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("export-button");
+        assertThat(inboxes.mailedCodes(address)).isEmpty();
+
+        browser.findElement(By.id("export-button")).click();
+        continueStepUp("Tout télécharger");
+        // Keycloak's page for the code e-mailed to the citizen: the session knows the password, only the code is asked.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("civis-otp-sent")));
+        assertThat(browser.findElements(By.id("password"))).isEmpty();
+        // The reason travels to Keycloak's page too.
+        assertThat(browser.findElement(By.id("civis-stepup-reason")).getText())
+                .isEqualTo("Vous avez demandé à tout télécharger : ce code confirme que c'est bien vous.");
+        Accessibility.assertNoSeriousViolation(browser);
+        browser.findElement(By.id("code")).sendKeys(Inboxes.awaitCode(() -> inboxes.mailedCodes(address), 1));
+        browser.findElement(By.id("civis-otp-submit")).click();
+        wait.until(ExpectedConditions.urlToBe(platform.settings().portalUrl() + "/"));
+
+        assertThat(zipEntries(Files.readAllBytes(awaitDownload("mon-coffre-.+\\.zip"))))
+                .anySatisfy(name -> assertThat(name).endsWith("-avis-impot.pdf"));
+        wait.until(ExpectedConditions.textToBe(By.id("safe-status"), "L’archive de vos documents est téléchargée."));
+
+        // « Sécurité de mon compte » lists the code by e-mail that has just served, with its address.
+        openScreen("security", "security");
+        assertThat(browser.findElement(By.cssSelector("#factors [data-type='civis-email']")).getText())
+                .contains("Code reçu par courriel").contains(address);
+        assertThat(browser.findElements(By.cssSelector("#factors [data-type='civis-email'] button"))).isEmpty();
+        Accessibility.assertNoSeriousViolation(browser);
     }
 
     /** Keycloak's page for the second factor: the session knows the password, only the code is asked. */

@@ -3,6 +3,7 @@
 <#import "buttons.ftl" as buttons>
 <#import "social-providers.ftl" as identityProviders>
 <#import "passkeys.ftl" as passkeys>
+<#import "civis-franceconnect.ftl" as franceConnect>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('username','password') displayInfo=realm.password && realm.registrationAllowed && !registrationDisabled??; section>
 <!-- template: login.ftl (civis: FranceConnect button first) -->
 
@@ -10,24 +11,7 @@
         ${msg("loginAccountTitle")}
     <#elseif section = "form">
         <#-- FranceConnect first, above an "ou" separator, as its guidelines ask (issue 4). -->
-        <#assign civisFederations = (social.providers![])?filter(p -> p.providerId == "franceconnect")>
-        <#if civisFederations?has_content>
-            <section id="civis-franceconnect" class="civis-franceconnect" aria-labelledby="civis-franceconnect-title">
-                <h2 id="civis-franceconnect-title" class="civis-franceconnect-title">${msg("civisFranceConnectTitle")}</h2>
-                <#list civisFederations as p>
-                    <a id="social-${p.alias}" class="civis-franceconnect-button" href="${p.loginUrl}">
-                        <img class="civis-franceconnect-logo" src="${url.resourcesPath}/img/franceconnect.svg" alt="" width="40" height="40">
-                        <span class="civis-franceconnect-label"><#if p.alias == "franceconnect">${msg("civisFranceConnectLogin")}<#else>${msg("civisFederationLogin", p.displayName)}</#if></span>
-                    </a>
-                </#list>
-                <p class="civis-franceconnect-help">
-                    <a id="civis-franceconnect-what" href="https://franceconnect.gouv.fr/" target="_blank" rel="noopener noreferrer">${msg("civisFranceConnectWhat")}<span class="civis-visually-hidden"> ${msg("civisNewWindow")}</span></a>
-                </p>
-            </section>
-            <#if realm.password>
-                <p class="civis-separator" id="civis-separator"><span>${msg("civisOr")}</span></p>
-            </#if>
-        </#if>
+        <@franceConnect.offer/>
         <div id="kc-form">
           <div id="kc-form-wrapper">
             <#if realm.password>

@@ -1,5 +1,6 @@
 <#-- Civis login layout: a copy of Keycloak 26.7.3 keycloak.v2/login/template.ftl (Apache-2.0),
-     changed only where marked "Civis:" (brand colour, skip link, city header, a label for the username shown). -->
+     changed only where marked "Civis:" (brand colour, skip link, city header naming the service, a label for the username
+     shown). -->
 <#import "field.ftl" as field>
 <#import "footer.ftl" as loginFooter>
 <#import "theme-resources.ftl" as themeResourceTags>
@@ -164,7 +165,12 @@
     <img class="civis-logo" src="${url.resourcesPath}/${properties.civisLogo!'img/logo.svg'}" alt="" width="48" height="48">
     <div class="civis-header-text">
       <span id="civis-city-name">${properties.civisCityName!}</span>
+      <#-- Civis: the service one signs into, by its client's name (« Portail Civis — Mon coffre »), else the realm's. -->
+      <#if (client.name)?? && client.name?has_content>
+      <div id="kc-header-wrapper" class="civis-service-name">${advancedMsg(client.name)}</div>
+      <#else>
       <div id="kc-header-wrapper" class="civis-service-name">${kcSanitize(msg("loginTitleHtml",(realm.displayNameHtml!'')))?no_esc}</div>
+      </#if>
     </div>
   </div>
 </header>

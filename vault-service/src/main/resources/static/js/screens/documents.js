@@ -20,6 +20,7 @@ import { DEFAULT_DOCUMENT_TYPE, documentTypes, maxDocumentBytes } from '../catal
 import { closeAllDialogs, closeDialog, openDialog } from '../dialogs.js';
 import {
   MAX_TITLE_LENGTH,
+  downloadName,
   filenameFromContentDisposition,
   formatInstant,
   formatLocalDate,
@@ -31,7 +32,7 @@ import { currentLanguage, t } from '../i18n.js';
 import { $, messageText, plural, setInvalid, show, typeLabel } from '../ui.js';
 import { canPreview, initPreview, openPreview, resetPreview } from './preview.js';
 import { loadTodo, renderTodo, resetTodo } from './todo.js';
-import { initUpload, renderUpload, resetUpload } from './upload.js';
+import { initUpload, renderUpload, renderUploadCard, resetUpload } from './upload.js';
 
 const SAFE_URL = '/api/v1/me/safe';
 const EXPORT_URL = '/api/v1/me/export';
@@ -136,7 +137,7 @@ function renderSafe() {
       params: { from: formatInstant(safe?.retrievalOnlyFrom, lang), until: formatInstant(safe?.retrievalOnlyUntil, lang) },
     });
   }
-  $('upload-card').hidden = !canChange();
+  renderUploadCard();
   $('close-safe-button').hidden = !canChange();
   $('export-button').hidden = status === 'CLOSED';
   $('safe-card').hidden = status === 'CLOSED';
@@ -163,7 +164,7 @@ async function downloadExport(origin, resumed = false) {
     report({ key: 'safe.exported' }, null);
   } catch (error) {
     if (steppingUp(error, { screen: 'documents', action: 'export', origin, resumed })) {
-      report({ key: 'stepup.redirecting' }, null);
+      report({ key: 'stepup.asked' }, null);
       return;
     }
     report(null, errorMessage(error, { notFound: 'error.notAvailable' }));
@@ -203,7 +204,7 @@ async function closeSafe(resumed = false) {
     closeDialog($('close-safe-dialog')); // the focus goes to the banner (see openCloseSafe)
   } catch (error) {
     if (steppingUp(error, { screen: 'documents', action: 'close', resumed })) {
-      show($('close-safe-status'), { key: 'stepup.redirecting' }, false);
+      show($('close-safe-status'), { key: 'stepup.asked' }, false);
       return;
     }
     show($('close-safe-error'), errorMessage(error, { notFound: 'error.notAvailable' }));
@@ -232,7 +233,7 @@ async function reopenSafe(resumed = false) {
     renderList();
     $('documents-title').focus();
   } catch (error) {
-    state.safeStatus = steppingUp(error, { screen: 'documents', action: 'reopen', resumed }) ? { key: 'stepup.redirecting' } : null;
+    state.safeStatus = steppingUp(error, { screen: 'documents', action: 'reopen', resumed }) ? { key: 'stepup.asked' } : null;
     state.safeError = state.safeStatus ? null : errorMessage(error, { notFound: 'error.notAvailable' });
     renderSafe();
   } finally {
@@ -463,7 +464,8 @@ async function downloadDocument(doc) {
   try {
     const response = await api(`${DOCUMENTS_URL}/${encodeURIComponent(doc.id)}/content`, { accept: '*/*' });
     const blob = await responseBlob(response);
-    const name = filenameFromContentDisposition(response.headers.get('Content-Disposition')) || doc.filename || doc.title || 'document';
+    const original = filenameFromContentDisposition(response.headers.get('Content-Disposition')) || doc.filename;
+    const name = downloadName(doc.title, original) || 'document';
     saveBlob(blob, name);
     state.listStatus = { key: 'doc.downloaded', params: { title: quoted(doc.title) } };
   } catch (error) {

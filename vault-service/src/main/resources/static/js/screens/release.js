@@ -295,7 +295,7 @@ async function confirmRelease(documentIds = null, resumed = false) {
   } catch (error) {
     state.busy = false;
     if (steppingUp(error, { screen: 'release', action: 'consent', documentIds: ids, resumed })) {
-      state.status = { key: 'stepup.redirecting' };
+      state.status = { key: 'stepup.asked' };
       renderRelease();
       return;
     }

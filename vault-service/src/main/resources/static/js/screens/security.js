@@ -8,7 +8,14 @@ import { currentLanguage, lookup, t } from '../i18n.js';
 import { $ } from '../ui.js';
 
 /** The credential types the portal names; any other is shown under Keycloak's own name. */
-const KNOWN_TYPES = ['password', 'otp', 'webauthn-passwordless', 'webauthn', 'civis-sms', 'recovery-authn-codes'];
+const KNOWN_TYPES = ['password', 'otp', 'webauthn-passwordless', 'webauthn', 'civis-sms', 'recovery-authn-codes', 'civis-email'];
+/**
+ * The code by e-mail is a second factor Keycloak offers whenever the account's address is verified
+ * (EmailCodeAuthenticator.configuredFor), without any stored credential: the account API never lists it, so it is
+ * added from the ID token's email and email_verified, by the same rule, and cannot be removed here (it goes with the
+ * address).
+ */
+const EMAIL_CODE = 'civis-email';
 /** What Keycloak answers in kc_action_status once back. */
 const OUTCOMES = ['success', 'cancelled', 'error'];
 
@@ -19,6 +26,7 @@ let loaded = false;
 let renderedList = null;
 const state = {
   factors: [], // [{ id, type, label, created }]
+  emailCode: null, // the verified address codes are e-mailed to, null when Keycloak would not send any
   status: null, // i18n key
   error: null, // i18n key
 };
@@ -31,9 +39,13 @@ export function initSecurity(securityHooks) {
   }
 }
 
-/** Signed in: reads the person's factors. outcome: kc_action_status of the action just done, if any. */
-export async function startSecurity(credentialsEndpoint, outcome) {
+/**
+ * Signed in: reads the person's factors. outcome: kc_action_status of the action just done, if any; identity: the ID
+ * token's claims (email, email_verified).
+ */
+export async function startSecurity(credentialsEndpoint, outcome, identity) {
   endpoint = credentialsEndpoint;
+  state.emailCode = identity?.email_verified === true && typeof identity.email === 'string' ? identity.email : null;
   state.status = OUTCOMES.includes(outcome) ? `security.outcome.${outcome}` : null;
   state.error = null;
   await loadFactors();
@@ -43,6 +55,7 @@ export function resetSecurity() {
   loaded = false;
   renderedList = null;
   state.factors = [];
+  state.emailCode = null;
   state.status = null;
   state.error = null;
 }
@@ -73,6 +86,10 @@ async function loadFactors() {
         created: Number.isFinite(credential.createdDate) ? credential.createdDate : null,
       })),
   );
+  if (state.emailCode) {
+    const password = state.factors.findIndex((factor) => factor.type === 'password');
+    state.factors.splice(password + 1, 0, { id: null, type: EMAIL_CODE, label: state.emailCode, created: null });
+  }
   loaded = true;
   renderSecurity();
 }
@@ -105,8 +122,9 @@ function factorItem(factor) {
     text.append(small);
   }
   item.append(text);
-  // The password is changed, not removed: without it some people could not sign in at all.
-  if (factor.type !== 'password') {
+  // The password is changed, not removed: without it some people could not sign in at all. The code by e-mail goes
+  // with the address (« Changer d’adresse électronique »).
+  if (factor.type !== 'password' && factor.id) {
     const remove = document.createElement('button');
     remove.type = 'button';
     remove.className = 'button button-secondary';

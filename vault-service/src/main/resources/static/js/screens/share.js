@@ -222,7 +222,7 @@ async function confirmShare(resumed = null) {
   } catch (error) {
     state.busy = false;
     if (steppingUp(error, { screen: 'share', action: 'share', ...body, resumed: Boolean(resumed) })) {
-      state.status = { key: 'stepup.redirecting' };
+      state.status = { key: 'stepup.asked' };
       renderShare();
       return;
     }

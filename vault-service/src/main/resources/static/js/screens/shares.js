@@ -205,7 +205,7 @@ async function confirmRevoke(resumedId = null) {
     (findButton(consent.id, 'consent-receipt') ?? $('shares-title')).focus();
   } catch (error) {
     if (steppingUp(error, { screen: 'shares', action: 'revoke', consentId: String(consent.id), resumed: Boolean(resumedId) })) {
-      show($('revoke-error'), { key: 'stepup.redirecting' });
+      show($('revoke-error'), { key: 'stepup.asked' });
       return;
     }
     const message = errorMessage(error, { notFound: 'error.notAvailable' });

@@ -34,6 +34,8 @@ const upload = {
   retry: false,
 };
 
+/** The form is shown (« Ajouter un document » pressed); folded again at sign-out. */
+let unfolded = false;
 
 function uploadFields() {
   return {
@@ -239,6 +241,26 @@ function cancelUpload() {
   upload.xhr?.abort();
 }
 
+/**
+ * The form stays folded behind « Ajouter un document » until asked for: on a phone the papers come first, not a
+ * screen-high form. Shown only while the safe accepts new documents (host.canChange()).
+ */
+export function renderUploadCard() {
+  const allowed = host.canChange();
+  const toggle = $('upload-toggle');
+  toggle.hidden = !allowed;
+  toggle.setAttribute('aria-expanded', String(unfolded));
+  $('upload-card').hidden = !allowed || !unfolded;
+}
+
+function toggleUploadCard() {
+  unfolded = !unfolded;
+  renderUploadCard();
+  if (unfolded) {
+    $('upload-file').focus();
+  }
+}
+
 /** Shows the state of the upload. moveFocus: the buttons changed, keep the focus on a visible one. */
 export function renderUpload(moveFocus = false) {
   const fields = uploadFields();
@@ -278,6 +300,8 @@ export function renderUpload(moveFocus = false) {
   if (status) {
     show($('upload-status'), status, false);
   }
+  // While sending, the live region speaks at each tenth only: seen, it would lag the bar and its exact percent.
+  $('upload-status').classList.toggle('visually-hidden', upload.phase === 'sending');
   show($('upload-error'), upload.error);
 
   fields.file.disabled = sending;
@@ -310,6 +334,7 @@ export function resetUpload() {
   });
   $('upload-form').reset();
   $('upload-camera').value = '';
+  unfolded = false;
 }
 
 /** Wires the form once. hooks: canChange(), uploaded(doc). */
@@ -375,6 +400,7 @@ export function initUpload(hooks) {
     });
   }
 
+  $('upload-toggle').addEventListener('click', toggleUploadCard);
   $('upload-form').addEventListener('submit', (event) => {
     event.preventDefault();
     startUpload();

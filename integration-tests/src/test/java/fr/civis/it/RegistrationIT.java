@@ -1,0 +1,124 @@
+package fr.civis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import fr.civis.launcher.Platform;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * « Créer un compte », as a citizen finds it (docs/adr/0021): FranceConnect offered first, then a form that says what
+ * is kept, why, for how long and whom to ask, and what comes next; the account has no way in at all until the e-mail
+ * address is verified through the link GreenMail receives, and then a password is chosen before the portal opens.
+ */
+@ExtendWith(PlatformExtension.class)
+class RegistrationIT extends BrowserTest {
+
+    private static final String NEW_PASSWORD = "Tournesol-bleu-sur-le-toit";
+
+    @Test
+    void anAccountOpensOnlyOnceItsAddressIsVerifiedAndAPasswordChosen(Platform platform) throws Exception {
+        String username = "inscription.navigateur";
+        String address = username + "@civis.localhost";
+        KeycloakClient admin = new KeycloakClient(platform);
+        Inboxes inboxes = new Inboxes(platform);
+
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        // The login page names the service and the city, with the portal's logo.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+        assertThat(browser.findElement(By.id("kc-header-wrapper")).getText()).contains("Mon coffre");
+        browser.findElement(By.linkText("Créer un compte")).click();
+
+        WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-register-form")));
+        assertThat(browser.findElement(By.id("kc-page-title")).getText()).isEqualTo("Créer votre compte");
+        // FranceConnect first, before the form.
+        WebElement franceConnect = browser.findElement(By.id("social-franceconnect"));
+        assertThat(franceConnect.getText()).isEqualTo("S'identifier avec FranceConnect");
+        assertThat(precedes(franceConnect, form)).isTrue();
+        // No password yet: it is chosen once the address is verified, and the page says so.
+        assertThat(browser.findElements(By.id("password"))).isEmpty();
+        assertThat(browser.findElement(By.id("civis-register-steps")).getText()).contains("vous choisirez votre mot de passe");
+        // The privacy notice, before the button that creates the account.
+        WebElement privacy = browser.findElement(By.id("civis-privacy"));
+        assertThat(privacy.getText()).contains("Vos données personnelles", "Ce que nous gardons", "Pourquoi",
+                "Combien de temps", "dpo@mairie-civis.example");
+        WebElement submit = browser.findElement(By.cssSelector("#kc-register-form input[type=submit]"));
+        assertThat(precedes(privacy, submit)).isTrue();
+        Accessibility.assertNoSeriousViolation(browser);
+        assertFranceConnectOnOneLineOnAPhone();
+
+        browser.findElement(By.id("username")).sendKeys(username);
+        browser.findElement(By.id("email")).sendKeys(address);
+        browser.findElement(By.id("firstName")).sendKeys("Inès");
+        browser.findElement(By.id("lastName")).sendKeys("Navigateur");
+        browser.findElement(By.cssSelector("#kc-register-form input[type=submit]")).click();
+
+        // Created, but with no way in: Keycloak asks for the address to be verified, and no credential exists yet.
+        awaitVerificationPage(platform, address);
+        Accessibility.assertNoSeriousViolation(browser);
+        JsonNode user = admin.get("/realms/civis/users?exact=true&username=" + username).get(0);
+        String id = user.get("id").asString();
+        assertThat(user.get("emailVerified").asBoolean()).isFalse();
+        assertThat(admin.get("/realms/civis/users/" + id + "/credentials")).isEmpty();
+        Citizens citizens = new Citizens(platform);
+        assertThatThrownBy(() -> citizens.token(username)).hasMessageContaining("invalid_grant");
+
+        // The link GreenMail received verifies the address, then a password is chosen, then the portal opens.
+        browser.get(Inboxes.awaitCode(() -> inboxes.mailedActionLinks(address), 1));
+        wait.until(driver -> !driver.findElements(By.id("password-new")).isEmpty()
+                || !driver.findElements(By.partialLinkText("ici")).isEmpty());
+        if (browser.findElements(By.id("password-new")).isEmpty()) {
+            // Keycloak's « confirmez votre adresse » page, when it does not recognise the browser's session.
+            browser.findElement(By.partialLinkText("ici")).click();
+        }
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new")));
+        assertThat(admin.get("/realms/civis/users/" + id).get("emailVerified").asBoolean()).isTrue();
+        assertThat(admin.get("/realms/civis/users/" + id + "/credentials")).isEmpty();
+        Accessibility.assertNoSeriousViolation(browser);
+        browser.findElement(By.id("password-new")).sendKeys(NEW_PASSWORD);
+        browser.findElement(By.id("password-confirm")).sendKeys(NEW_PASSWORD);
+        browser.findElement(By.id("kc-submit")).click();
+
+        WebElement me = identityCard();
+        assertThat(me.findElement(By.id("me-username")).getText()).isEqualTo(username);
+        assertThat(me.findElement(By.id("me-roles")).getDomAttribute("data-roles")).isEqualTo("citizen");
+        assertThat(admin.get("/realms/civis/users/" + id + "/credentials"))
+                .extracting(credential -> credential.get("type").asString()).containsExactly("password");
+    }
+
+    /** Keycloak's page asking to follow the e-mailed link: never the portal. */
+    private void awaitVerificationPage(Platform platform, String address) {
+        wait.until(ExpectedConditions.textToBe(By.id("kc-page-title"), "Vérifiez votre adresse électronique"));
+        assertThat(browser.getCurrentUrl()).startsWith(platform.settings().issuer());
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains(address);
+    }
+
+    /** At 375 px the FranceConnect button keeps its label on one line. */
+    private void assertFranceConnectOnOneLineOnAPhone() {
+        Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(375, 812));
+        try {
+            wait.until(driver -> ((Number) browser.executeScript("return document.documentElement.clientWidth;"))
+                    .intValue() <= 375);
+            Number lines = (Number) browser.executeScript(
+                    "return document.querySelector('#social-franceconnect .civis-franceconnect-label').getClientRects().length;");
+            assertThat(lines.intValue()).as("lines of the FranceConnect label at 375 px").isEqualTo(1);
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
+    }
+
+    private boolean precedes(WebElement first, WebElement second) {
+        return (Boolean) browser.executeScript(
+                "return (arguments[0].compareDocumentPosition(arguments[1]) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;",
+                first, second);
+    }
+}
