@@ -45,8 +45,9 @@ public final class Platform implements AutoCloseable {
      */
     public static final List<String> RUNTIME_ROLES = List.of("consent");
 
-    private static final Duration KEYCLOAK_START = Duration.ofMinutes(5);
-    // Generous: on a machine shared with other work (two cores, several platforms), a service took over two minutes.
+    // Generous: on a machine shared with other work (two cores, several platforms), Keycloak took over five minutes
+    // (two of them building) and a service over two.
+    private static final Duration KEYCLOAK_START = Duration.ofMinutes(10);
     private static final Duration SERVICE_START = Duration.ofMinutes(4);
 
     private final PlatformSettings settings;
