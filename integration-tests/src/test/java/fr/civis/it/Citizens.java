@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 final class Citizens {
 
     static final String PASSWORD = "coffre-demo-2026";
-    private static final String CLIENT = "it-services";
-    private static final String SECRET = "it-client-secret-not-for-production";
+    static final String CLIENT = "it-services";
+    static final String SECRET = "it-client-secret-not-for-production";
 
     private final Platform platform;
     private final KeycloakClient keycloak;

@@ -25,8 +25,13 @@ final class KeycloakClient {
     private final String adminPassword;
 
     KeycloakClient(Platform platform) throws IOException {
-        this.baseUrl = platform.settings().keycloakUrl();
-        this.adminPassword = platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD);
+        this(platform.settings().keycloakUrl(), platform.secrets().get(Secrets.KEYCLOAK_ADMIN_PASSWORD));
+    }
+
+    /** A given node of a Keycloak cluster. */
+    KeycloakClient(String baseUrl, String adminPassword) {
+        this.baseUrl = baseUrl;
+        this.adminPassword = adminPassword;
     }
 
     /** Creates what {@code representation} describes under {@code path} of the admin API (e.g. {@code /realms/civis/clients}). */

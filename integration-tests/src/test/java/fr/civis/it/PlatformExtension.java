@@ -42,13 +42,22 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
      * or that stop and kill its parts; the caller closes it.
      */
     static Platform startPlatform(String name, Map<String, String> serviceEnv, Map<String, String> maxHeap) {
+        return startPlatform(name, serviceEnv, maxHeap, 1, false);
+    }
+
+    /**
+     * The same with {@code nodes} nodes of consent-service and vault-service, and of Keycloak when
+     * {@code keycloakCluster} ({@code ./civis up --nodes} does both).
+     */
+    static Platform startPlatform(String name, Map<String, String> serviceEnv, Map<String, String> maxHeap,
+            int nodes, boolean keycloakCluster) {
         Path target = Path.of(System.getProperty("civis.it.work", "target/it")).toAbsolutePath().getParent();
         Path work = target.resolve(name);
         Path runtime = Path.of(System.getProperty("civis.runtime", "../launcher/target/runtime")).toAbsolutePath();
         try {
             Platform.deleteRecursively(work.resolve("data"));
             var settings = new PlatformSettings(work.resolve("data"), runtime, work.resolve("keycloak"), true,
-                    PlatformSettings.Ports.free(), serviceEnv, maxHeap);
+                    PlatformSettings.Ports.free(), serviceEnv, maxHeap).withNodesOnFreePorts(nodes, keycloakCluster);
             return Platform.start(settings, step -> System.out.println("[" + name + "] " + step));
         } catch (Exception e) {
             throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);

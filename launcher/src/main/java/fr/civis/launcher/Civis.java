@@ -5,18 +5,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./civis up}: starts the platform, prints where to go, stops everything cleanly on Ctrl-C. */
+/**
+ * {@code ./civis up [--nodes N]}: starts the platform, prints where to go, stops everything cleanly on Ctrl-C. With
+ * {@code --nodes 2} (or {@code CIVIS_NODES=2}), two nodes of Keycloak, consent-service and vault-service.
+ */
 public final class Civis {
 
     private Civis() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !args[0].equals("up")) {
-            System.err.println("Usage : Civis up <dossier runtime>");
+        boolean nodesOption = args.length == 4 && args[2].equals("--nodes");
+        if ((args.length != 2 && !nodesOption) || !args[0].equals("up")) {
+            System.err.println("Usage : Civis up <dossier runtime> [--nodes N]");
             System.exit(2);
         }
-        PlatformSettings settings = PlatformSettings.fromEnvironment(Path.of(args[1]).toAbsolutePath(), System::getenv);
+        // --nodes wins over CIVIS_NODES.
+        PlatformSettings settings;
+        try {
+            settings = PlatformSettings.fromEnvironment(Path.of(args[1]).toAbsolutePath(),
+                    name -> nodesOption && name.equals("CIVIS_NODES") ? args[3] : System.getenv(name));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Instant begin = Instant.now();
         System.out.println("Démarrage de Civis (données dans " + settings.dataDir() + ")");
         Platform platform;
@@ -60,10 +73,26 @@ public final class Civis {
                   Stockage S3 (s3proxy)               %s  (clés dans le fichier de secrets)
                   PostgreSQL                          127.0.0.1:%d  (bases keycloak, consent, vault)
                 %s
+                %s
                 Journaux : %s
                 Ctrl-C arrête tout ; les données sont conservées.
                 """.formatted(took.toSeconds(), settings.portalUrl(), settings.mairieDemoUrl(), settings.keycloakUrl(),
                 platform.secrets().file(), settings.consentUrl(), settings.mailWebUrl(), ports.imap(), settings.s3Url(), ports.postgres(), demo,
-                settings.dataDir().resolve("logs"));
+                moreNodes(settings), settings.dataDir().resolve("logs"));
+    }
+
+    /** Where the other instances listen; the portal and mairie-demo stay on the first. */
+    private static String moreNodes(PlatformSettings settings) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < settings.moreNodes().size(); i++) {
+            var node = settings.moreNodes().get(i);
+            text.append("Nœud %d : Keycloak %s, coffre (API) %s, consentements %s (même base, même stockage)%n"
+                    .formatted(i + 2, settings.keycloakCluster() ? node.keycloakUrl() : "-", node.vaultUrl(),
+                            node.consentUrl()));
+        }
+        if (!text.isEmpty()) {
+            text.append("Le portail et mairie-demo utilisent le nœud 1 ; les jetons nomment l'émetteur du nœud 1.\n");
+        }
+        return text.toString();
     }
 }

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -72,39 +73,60 @@ public final class Platform implements AutoCloseable {
             platform.startMailCatcher();
             boolean scanning = platform.startVirusScanner();
             platform.startKeycloak();
-            platform.startService("consent-service", "consent", settings.ports().consent(),
-                    settings.ports().consentManagement(), Map.of(
-                            "SPRING_DATASOURCE_USERNAME", runtimeRole("consent"),
-                            "SPRING_DATASOURCE_PASSWORD", platform.secrets.runtimeRolePassword("consent"),
-                            "SPRING_FLYWAY_USER", "consent",
-                            "SPRING_FLYWAY_PASSWORD", platform.secrets.databasePassword("consent"),
-                            "SPRING_FLYWAY_PLACEHOLDERS_RUNTIMEROLE", runtimeRole("consent"),
-                            "CIVIS_RECIPIENTS_CLIENT_SECRET", platform.secrets.get(Secrets.CONSENT_CLIENT_SECRET),
-                            "CIVIS_RECEIPTS_WRAPPING_KEY", platform.secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY),
-                            "CIVIS_DPO_REDIRECT_URI", settings.consentUrl() + "/dpo/"));
-            platform.startService("vault-service", "vault", settings.ports().vault(),
-                    settings.ports().vaultManagement(), Map.ofEntries(
-                            Map.entry("CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/"),
-                            Map.entry("CIVIS_STORAGE_ENDPOINT", settings.s3Url()),
-                            Map.entry("CIVIS_STORAGE_ACCESS_KEY", platform.secrets.get(Secrets.S3_ACCESS_KEY)),
-                            Map.entry("CIVIS_STORAGE_SECRET_KEY", platform.secrets.get(Secrets.S3_SECRET_KEY)),
-                            Map.entry("CIVIS_KEYS_KEYSTORE",
-                                    settings.dataDir().resolve("keys/vault-master.p12").toString()),
-                            Map.entry("CIVIS_KEYS_PASSPHRASE", platform.secrets.get(Secrets.VAULT_KEYSTORE_PASSPHRASE)),
-                            Map.entry("CIVIS_DIRECTORY_CLIENT_SECRET", platform.secrets.get(Secrets.VAULT_CLIENT_SECRET)),
-                            // Releases are checked and journaled there before a byte leaves (docs/release-api.md).
-                            Map.entry("CIVIS_CONSENT_URL", settings.consentUrl()),
-                            Map.entry("SPRING_MAIL_HOST", "127.0.0.1"),
-                            Map.entry("SPRING_MAIL_PORT", Integer.toString(settings.ports().smtp())),
-                            // Empty when clamd is not installed: the vault then says it does not scan.
-                            Map.entry("CIVIS_SCANNING_CLAMD_PORT",
-                                    scanning ? Integer.toString(settings.ports().clamd()) : "")));
+            platform.startService("consent-service", "consent-service", "consent", settings.ports().consent(),
+                    settings.ports().consentManagement(), platform.consentEnv());
+            platform.startService("vault-service", "vault-service", "vault", settings.ports().vault(),
+                    settings.ports().vaultManagement(), platform.vaultEnv(settings.consentUrl(), scanning));
+            // More instances on the same database and bucket, started one after the other so that only the first
+            // runs the migrations; each vault talks to the consent-service of its own node.
+            for (int i = 0; i < settings.moreNodes().size(); i++) {
+                var node = settings.moreNodes().get(i);
+                String suffix = "-" + (i + 2);
+                platform.startService("consent-service" + suffix, "consent-service", "consent", node.consent(),
+                        node.consentManagement(), platform.consentEnv());
+                platform.startService("vault-service" + suffix, "vault-service", "vault", node.vault(),
+                        node.vaultManagement(), platform.vaultEnv(node.consentUrl(), scanning));
+            }
             platform.startMairieDemo();
             return platform;
         } catch (Exception | Error failure) {
             platform.close();
             throw failure;
         }
+    }
+
+    /** consent-service connects as its runtime role; the owner role runs the migrations. */
+    private Map<String, String> consentEnv() throws IOException {
+        return Map.of(
+                "SPRING_DATASOURCE_USERNAME", runtimeRole("consent"),
+                "SPRING_DATASOURCE_PASSWORD", secrets.runtimeRolePassword("consent"),
+                "SPRING_FLYWAY_USER", "consent",
+                "SPRING_FLYWAY_PASSWORD", secrets.databasePassword("consent"),
+                "SPRING_FLYWAY_PLACEHOLDERS_RUNTIMEROLE", runtimeRole("consent"),
+                "CIVIS_RECIPIENTS_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET),
+                "CIVIS_RECEIPTS_WRAPPING_KEY", secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY),
+                // The DPO console's one registered return address: node 1's, whichever node serves the page.
+                "CIVIS_DPO_REDIRECT_URI", settings.consentUrl() + "/dpo/");
+    }
+
+    /** A vault instance, talking to {@code consentUrl}; every instance shares the database, bucket and key store. */
+    private Map<String, String> vaultEnv(String consentUrl, boolean scanning) throws IOException {
+        return Map.ofEntries(
+                Map.entry("CIVIS_PORTAL_REDIRECT_URI", settings.portalUrl() + "/"),
+                Map.entry("CIVIS_STORAGE_ENDPOINT", settings.s3Url()),
+                Map.entry("CIVIS_STORAGE_ACCESS_KEY", secrets.get(Secrets.S3_ACCESS_KEY)),
+                Map.entry("CIVIS_STORAGE_SECRET_KEY", secrets.get(Secrets.S3_SECRET_KEY)),
+                Map.entry("CIVIS_KEYS_KEYSTORE",
+                        settings.dataDir().resolve("keys/vault-master.p12").toString()),
+                Map.entry("CIVIS_KEYS_PASSPHRASE", secrets.get(Secrets.VAULT_KEYSTORE_PASSPHRASE)),
+                Map.entry("CIVIS_DIRECTORY_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET)),
+                // Releases are checked and journaled there before a byte leaves (docs/release-api.md).
+                Map.entry("CIVIS_CONSENT_URL", consentUrl),
+                Map.entry("SPRING_MAIL_HOST", "127.0.0.1"),
+                Map.entry("SPRING_MAIL_PORT", Integer.toString(settings.ports().smtp())),
+                // Empty when clamd is not installed: the vault then says it does not scan.
+                Map.entry("CIVIS_SCANNING_CLAMD_PORT",
+                        scanning ? Integer.toString(settings.ports().clamd()) : ""));
     }
 
     public PlatformSettings settings() {
@@ -117,7 +139,8 @@ public final class Platform implements AutoCloseable {
 
     /**
      * The parts that run as processes, by the names used below: s3proxy, greenmail, clamd (when installed), keycloak,
-     * consent-service, vault-service, mairie-demo. PostgreSQL is not among them: everything depends on it.
+     * consent-service, vault-service (and consent-service-2, vault-service-2… with more nodes), mairie-demo.
+     * PostgreSQL is not among them: everything depends on it.
      */
     public Set<String> parts() {
         return parts.names();
@@ -340,9 +363,31 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /** Port of the Keycloak nodes' cluster transport, each node on its own loopback address (127.0.0.n). */
+    static final int KEYCLOAK_CLUSTER_PORT = 7800;
+
+    /**
+     * Keycloak: one node in development mode, or with more nodes ({@code --nodes 2}) as many in production mode
+     * ({@code kc.sh start}, the only mode that clusters): Infinispan caches over the jdbc-ping stack on the shared
+     * database, node n's transport on 127.0.0.n, one issuer for all (the first node's address), each node in its own
+     * copy of the distribution (Keycloak keeps its transaction log under its home). ADR 0023.
+     */
     private void startKeycloak() throws IOException, InterruptedException {
         progress.accept("Keycloak (premier démarrage : environ une minute)…");
-        Path home = unpackKeycloak();
+        startKeycloakNode("keycloak", 1, settings.keycloakHome(), settings.ports().keycloak(),
+                settings.ports().keycloakManagement());
+        for (int i = 0; settings.keycloakCluster() && i < settings.moreNodes().size(); i++) {
+            var node = settings.moreNodes().get(i);
+            progress.accept("Keycloak, nœud " + (i + 2) + "…");
+            startKeycloakNode("keycloak-" + (i + 2), i + 2,
+                    settings.keycloakHome().resolveSibling(settings.keycloakHome().getFileName() + "-" + (i + 2)),
+                    node.keycloak(), node.keycloakManagement());
+        }
+    }
+
+    private void startKeycloakNode(String name, int number, Path keycloakHome, int port, int managementPort)
+            throws IOException, InterruptedException {
+        Path home = unpackKeycloak(keycloakHome);
         installExtensions(home);
         var ports = settings.ports();
         Map<String, String> env = new HashMap<>();
@@ -353,8 +398,8 @@ public final class Platform implements AutoCloseable {
         env.put("KC_DB_USERNAME", "keycloak");
         env.put("KC_DB_PASSWORD", secrets.databasePassword("keycloak"));
         env.put("KC_HTTP_HOST", "127.0.0.1");
-        env.put("KC_HTTP_PORT", Integer.toString(ports.keycloak()));
-        env.put("KC_HTTP_MANAGEMENT_PORT", Integer.toString(ports.keycloakManagement()));
+        env.put("KC_HTTP_PORT", Integer.toString(port));
+        env.put("KC_HTTP_MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("KC_HEALTH_ENABLED", "true");
         env.put("KC_METRICS_ENABLED", "true");
         env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
@@ -379,18 +424,31 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_FRANCECONNECT_CLIENT_ID", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_CLIENT_ID", "civis"));
         env.put("CIVIS_FRANCECONNECT_CLIENT_SECRET", System.getenv().getOrDefault("CIVIS_FRANCECONNECT_CLIENT_SECRET",
                 secrets.get(Secrets.FRANCECONNECT_CLIENT_SECRET)));
-        parts.launch("keycloak",
-                List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
-                        // Development SMS sender (refuses anything but start-dev): codes land in data/sms/.
-                        "--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile()), env,
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+        if (!settings.keycloakCluster()) {
+            command.addAll(List.of("start-dev", "--import-realm"));
+        } else {
+            command.addAll(List.of("start", "--cache=ispn", "--cache-stack=jdbc-ping",
+                    "--cache-embedded-network-bind-address=127.0.0." + number,
+                    "--cache-embedded-network-bind-port=" + KEYCLOAK_CLUSTER_PORT,
+                    "--http-enabled=true", "--hostname=" + settings.keycloakUrl(), "--hostname-backchannel-dynamic=true",
+                    // The development SMS sender refuses production mode unless told this is a demonstration on one
+                    // machine; a city's cluster chooses civis-http instead.
+                    "--spi-civis-sms-sender--civis-dev--local-demo-in-production-mode=true"));
+            if (number == 1) {
+                command.add("--import-realm");
+            }
+        }
+        // Development SMS sender: codes land in data/sms/.
+        command.add("--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile());
+        parts.launch(name, command, env,
                 keycloak -> keycloak.awaitHttp(
-                        URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
+                        URI.create("http://127.0.0.1:" + managementPort + "/health/ready"),
                         status -> status == 200, KEYCLOAK_START));
     }
 
     /** The distribution zip is unpacked once per version into the build folder. */
-    private Path unpackKeycloak() throws IOException {
-        Path home = settings.keycloakHome();
+    private Path unpackKeycloak(Path home) throws IOException {
         Path zip = runtime("keycloak.zip");
         Path marker = home.resolve(".civis-unpacked");
         String stamp = Files.size(zip) + ":" + Files.getLastModifiedTime(zip).toMillis();
@@ -443,8 +501,9 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private void startService(String name, String database, int port, int managementPort, Map<String, String> extra)
-            throws IOException, InterruptedException {
+    /** Starts {@code service}'s jar as the part {@code name} (the service's own name, or with its node's number). */
+    private void startService(String name, String service, String database, int port, int managementPort,
+            Map<String, String> extra) throws IOException, InterruptedException {
         progress.accept(name + "…");
         Map<String, String> env = new HashMap<>();
         env.put("SERVER_ADDRESS", "127.0.0.1");
@@ -457,9 +516,9 @@ public final class Platform implements AutoCloseable {
         // The service's own settings override the defaults above (consent-service connects as its runtime role).
         env.putAll(extra);
         env.putAll(settings.serviceEnv());
-        parts.launch(name, List.of(java, "-Xmx" + settings.maxHeap(name), "-jar",
-                runtime("services/" + name + ".jar").toString()), env,
-                service -> service.awaitHttp(
+        parts.launch(name, List.of(java, "-Xmx" + settings.maxHeap(service), "-jar",
+                runtime("services/" + service + ".jar").toString()), env,
+                process -> process.awaitHttp(
                         URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"),
                         status -> status == 200, SERVICE_START));
     }

@@ -6,10 +6,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * Where the platform keeps its data, where it finds what it runs, and the ports it listens on (all on loopback).
@@ -21,6 +23,11 @@ import java.util.function.Function;
  * @param serviceEnv   extra environment for both Spring services (tests tighten settings through it)
  * @param maxHeap      maximum heap (-Xmx value, e.g. {@code 256m}) of a Spring service by name; {@value #DEFAULT_MAX_HEAP}
  *                     for a service not named
+ * @param moreNodes    ports of the second, third… node: Keycloak, consent-service and vault-service, sharing the first
+ *                     one's database and bucket ({@code ./civis up --nodes 2}, docs/adr/0023-cluster-layout.md);
+ *                     empty for one of each
+ * @param keycloakCluster whether Keycloak runs on every node too (production mode, clustered); {@code ./civis up --nodes}
+ *                     says yes, tests of the services alone say no and keep one Keycloak in development mode
  */
 public record PlatformSettings(
         Path dataDir,
@@ -29,18 +36,30 @@ public record PlatformSettings(
         boolean devData,
         Ports ports,
         Map<String, String> serviceEnv,
-        Map<String, String> maxHeap) {
+        Map<String, String> maxHeap,
+        List<NodePorts> moreNodes,
+        boolean keycloakCluster) {
 
     public static final String DEFAULT_MAX_HEAP = "384m";
+
+    /** Nodes {@code ./civis up} accepts to start on one machine. */
+    public static final int MAX_NODES = 4;
 
     public PlatformSettings {
         serviceEnv = Map.copyOf(serviceEnv);
         maxHeap = Map.copyOf(maxHeap);
+        moreNodes = List.copyOf(moreNodes);
         maxHeap.forEach((service, size) -> {
             if (!size.matches("[1-9][0-9]*[kKmMgG]")) {
                 throw new IllegalArgumentException("Taille de tas invalide pour " + service + " : « " + size + " »");
             }
         });
+    }
+
+    /** One instance of each service. */
+    public PlatformSettings(Path dataDir, Path runtimeDir, Path keycloakHome, boolean devData, Ports ports,
+            Map<String, String> serviceEnv, Map<String, String> maxHeap) {
+        this(dataDir, runtimeDir, keycloakHome, devData, ports, serviceEnv, maxHeap, List.of(), false);
     }
 
     /** Every service at the default heap. */
@@ -52,6 +71,71 @@ public record PlatformSettings(
     /** The -Xmx value the named service is started with. */
     public String maxHeap(String service) {
         return maxHeap.getOrDefault(service, DEFAULT_MAX_HEAP);
+    }
+
+    /**
+     * The same settings with {@code nodes} nodes on free ports: consent-service and vault-service on each, and
+     * Keycloak too when {@code keycloakCluster}.
+     */
+    public PlatformSettings withNodesOnFreePorts(int nodes, boolean keycloakCluster) {
+        return new PlatformSettings(dataDir, runtimeDir, keycloakHome, devData, ports, serviceEnv, maxHeap,
+                IntStream.range(1, nodes(Integer.toString(nodes))).mapToObj(node -> NodePorts.free()).toList(),
+                keycloakCluster && nodes > 1);
+    }
+
+    /** How many nodes of Keycloak, consent-service and vault-service run. */
+    public int nodes() {
+        return 1 + moreNodes.size();
+    }
+
+    /**
+     * The Keycloak, consent-service and vault-service ports of another node. The second one's are, unless the caller
+     * chose others, the first one's plus 100 (8180, 9180, 8181, 9181, 8182, 9182), the third one's plus 200, and so on.
+     */
+    public record NodePorts(int consent, int consentManagement, int vault, int vaultManagement, int keycloak,
+            int keycloakManagement) {
+
+        static NodePorts after(Ports first, int node) {
+            int shift = 100 * (node - 1);
+            return new NodePorts(first.consent() + shift, first.consentManagement() + shift, first.vault() + shift,
+                    first.vaultManagement() + shift, first.keycloak() + shift, first.keycloakManagement() + shift);
+        }
+
+        static NodePorts free() {
+            Set<Integer> drawn = new LinkedHashSet<>();
+            while (drawn.size() < 6) {
+                drawn.add(Ports.freePort());
+            }
+            int[] p = drawn.stream().mapToInt(Integer::intValue).toArray();
+            return new NodePorts(p[0], p[1], p[2], p[3], p[4], p[5]);
+        }
+
+        /** This node's Keycloak; the issuer stays the first node's address. */
+        public String keycloakUrl() {
+            return "http://localhost:" + keycloak;
+        }
+
+        public String vaultUrl() {
+            return "http://localhost:" + vault;
+        }
+
+        public String consentUrl() {
+            return "http://localhost:" + consent;
+        }
+    }
+
+    private static int nodes(String text) {
+        int nodes;
+        try {
+            nodes = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            nodes = 0;
+        }
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("Le nombre d'instances (--nodes ou CIVIS_NODES) doit être entre 1 et "
+                    + MAX_NODES + ", pas « " + text + " ».");
+        }
+        return nodes;
     }
 
     public record Ports(int postgres, int s3, int smtp, int imap, int mailWeb, int clamd, int keycloak,
@@ -108,7 +192,7 @@ public record PlatformSettings(
          * ports are chosen, and a port from the ephemeral range may meanwhile be taken by any outgoing connection on
          * the machine (a browser's, a build's), which made a part fail to bind now and then.
          */
-        private static int freePort() {
+        static int freePort() {
             for (int attempt = 0; attempt < 200; attempt++) {
                 int candidate = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
                 try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
@@ -125,8 +209,11 @@ public record PlatformSettings(
     public static PlatformSettings fromEnvironment(Path runtimeDir, Function<String, String> env) {
         Path dataDir = Path.of(valueOr(env.apply("CIVIS_DATA_DIR"), "data")).toAbsolutePath().normalize();
         boolean devData = !"false".equalsIgnoreCase(env.apply("CIVIS_DEMO_DATA"));
-        return new PlatformSettings(dataDir, runtimeDir, runtimeDir.resolveSibling("keycloak"), devData,
-                Ports.from(env), Map.of());
+        Ports ports = Ports.from(env);
+        int nodes = nodes(valueOr(env.apply("CIVIS_NODES"), "1"));
+        return new PlatformSettings(dataDir, runtimeDir, runtimeDir.resolveSibling("keycloak"), devData, ports,
+                Map.of(), Map.of(), IntStream.rangeClosed(2, nodes)
+                        .mapToObj(node -> NodePorts.after(ports, node)).toList(), nodes > 1);
     }
 
     public String keycloakUrl() {

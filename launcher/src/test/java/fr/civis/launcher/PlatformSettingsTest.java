@@ -66,4 +66,40 @@ class PlatformSettingsTest {
                 defaults.ports(), Map.of(), Map.of("vault-service", "-Xmx256m")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void oneNodeUnlessTheEnvironmentAsksForMore() {
+        assertThat(settings(Map.of()).nodes()).isEqualTo(1);
+        assertThat(settings(Map.of()).moreNodes()).isEmpty();
+        assertThat(settings(Map.of()).keycloakCluster()).isFalse();
+
+        PlatformSettings two = settings(Map.of("CIVIS_NODES", "2", "CIVIS_PORT_VAULT", "18082"));
+        assertThat(two.nodes()).isEqualTo(2);
+        assertThat(two.keycloakCluster()).isTrue();
+        var second = two.moreNodes().getFirst();
+        assertThat(second.vault()).isEqualTo(18182);
+        assertThat(second.vaultManagement()).isEqualTo(9182);
+        assertThat(second.consentUrl()).isEqualTo("http://localhost:8181");
+        assertThat(second.keycloakUrl()).isEqualTo("http://localhost:8180");
+        assertThat(second.keycloakManagement()).isEqualTo(9180);
+        // One issuer for every node: the first Keycloak's.
+        assertThat(two.issuer()).isEqualTo("http://localhost:8080/realms/civis");
+        // The portal stays on the first instance.
+        assertThat(two.portalUrl()).isEqualTo("http://localhost:18082");
+
+        assertThatThrownBy(() -> settings(Map.of("CIVIS_NODES", "deux"))).hasMessageContaining("CIVIS_NODES")
+                .hasMessageContaining("deux");
+        assertThatThrownBy(() -> settings(Map.of("CIVIS_NODES", "0"))).hasMessageContaining("entre 1 et");
+    }
+
+    @Test
+    void moreNodesOnFreePortsDistinctFromTheFirst() {
+        PlatformSettings settings = new PlatformSettings(Path.of("/d"), Path.of("/r"), Path.of("/k"), true,
+                PlatformSettings.Ports.free(), Map.of()).withNodesOnFreePorts(2, false);
+        assertThat(settings.keycloakCluster()).isFalse();
+        var second = settings.moreNodes().getFirst();
+        assertThat(List.of(second.consent(), second.consentManagement(), second.vault(), second.vaultManagement(),
+                second.keycloak(), second.keycloakManagement(), settings.ports().vault(), settings.ports().consent(),
+                settings.ports().keycloak())).doesNotHaveDuplicates();
+    }
 }

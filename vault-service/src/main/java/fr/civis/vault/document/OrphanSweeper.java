@@ -1,12 +1,15 @@
 package fr.civis.vault.document;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import fr.civis.vault.cluster.ClusterJobs;
 import fr.civis.vault.storage.ObjectStore;
 import fr.civis.vault.storage.StorageProperties;
 import fr.civis.vault.storage.StorageUnavailableException;
@@ -14,6 +17,7 @@ import fr.civis.vault.storage.StorageUnavailableException;
 /**
  * Removes sealed objects no document row points to: what an upload interrupted by a crash, a refusal or a lost
  * removal left behind; aborts multipart uploads abandoned the same way (their parts are not objects yet). Only objects older than the grace period go, so uploads in progress are never touched.
+ * One instance of a scaled-out vault sweeps per period ({@link ClusterJobs}): each sweep lists the whole bucket.
  */
 @Component
 public class OrphanSweeper {
@@ -24,12 +28,17 @@ public class OrphanSweeper {
     private final DocumentRepository documents;
     private final StorageProperties settings;
     private final Clock clock;
+    private final ClusterJobs jobs;
+    private final Duration interval;
 
-    OrphanSweeper(ObjectStore store, DocumentRepository documents, StorageProperties settings, Clock clock) {
+    OrphanSweeper(ObjectStore store, DocumentRepository documents, StorageProperties settings, Clock clock,
+            ClusterJobs jobs, @Value("${civis.storage.sweep-interval:PT15M}") Duration interval) {
         this.store = store;
         this.documents = documents;
         this.settings = settings;
         this.clock = clock;
+        this.jobs = jobs;
+        this.interval = interval;
     }
 
     /** Number of objects removed. */
@@ -61,7 +70,7 @@ public class OrphanSweeper {
             fixedDelayString = "${civis.storage.sweep-interval:PT15M}")
     void scheduledSweep() {
         try {
-            sweep();
+            jobs.runOnce("orphan-sweep", interval, this::sweep);
         } catch (RuntimeException e) {
             log.warn("Orphan sweep skipped: {}", e.getClass().getSimpleName());
         }

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -303,11 +302,6 @@ class ReleaseRequests {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    @Scheduled(initialDelayString = "PT5M", fixedDelayString = "PT1H")
-    void purge() {
-        store.purgeExpired(clock.instant().minus(Duration.ofDays(1)));
     }
 
     /** The id consent-service gave the consent; an answer without one is no answer. */

@@ -1,9 +1,11 @@
 package fr.civis.vault.safe;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -11,12 +13,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import fr.civis.vault.citizen.CitizenKeys;
 import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.cluster.ClusterJobs;
 import fr.civis.vault.document.DocumentService;
 
 /**
  * Ends the safes whose retrieval-only period is over: in one transaction, under the key row's lock (so a
  * last-minute cancellation either wins or loses whole), every document row and the citizen's key go. The sealed
- * objects are removed afterwards; any left over are unreadable and swept as orphans.
+ * objects are removed afterwards; any left over are unreadable and swept as orphans. One instance of a scaled-out
+ * vault runs it per period ({@link ClusterJobs}).
  */
 @Component
 class SafeClosureJob {
@@ -28,19 +32,27 @@ class SafeClosureJob {
     private final DocumentService documents;
     private final TransactionTemplate transaction;
     private final JdbcClient jdbc;
+    private final ClusterJobs jobs;
+    private final Duration interval;
 
     SafeClosureJob(Safes safes, CitizenKeys citizenKeys, DocumentService documents, TransactionTemplate transaction,
-            JdbcClient jdbc) {
+            JdbcClient jdbc, ClusterJobs jobs, @Value("${civis.safe.closure-check-interval:PT1H}") Duration interval) {
         this.safes = safes;
         this.citizenKeys = citizenKeys;
         this.documents = documents;
         this.transaction = transaction;
         this.jdbc = jdbc;
+        this.jobs = jobs;
+        this.interval = interval;
     }
 
     @Scheduled(initialDelayString = "${civis.safe.closure-check-initial-delay:PT1M}",
             fixedDelayString = "${civis.safe.closure-check-interval:PT1H}")
-    void closeDueSafes() {
+    void scheduledClosures() {
+        jobs.runOnce("safe-closure", interval, this::closeDueSafes);
+    }
+
+    private void closeDueSafes() {
         for (Owner owner : safes.closuresDue()) {
             try {
                 List<String> objects = transaction.execute(status -> destroyIfStillDue(owner));
