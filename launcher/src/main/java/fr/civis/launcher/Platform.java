@@ -365,6 +365,7 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_PARTENAIRE_EAU_PAIRWISE_SALT", secrets.get(Secrets.PARTENAIRE_EAU_PAIRWISE_SALT));
         env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
         env.put("CIVIS_CONSENT_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET));
+        env.put("CIVIS_EVENTS_CLIENT_SECRET", secrets.get(Secrets.EVENTS_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
         // FranceConnect: the simulator realm of this Keycloak unless the environment names the real one.
@@ -378,7 +379,12 @@ public final class Platform implements AutoCloseable {
         parts.launch("keycloak",
                 List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
                         // Development SMS sender (refuses anything but start-dev): codes land in data/sms/.
-                        "--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile()), env,
+                        "--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile(),
+                        // Security events to consent-service's journal, through the outbox (docs/adr/0019): started
+                        // after Keycloak, consent-service finds the events of the meantime waiting there.
+                        "--spi-events-listener--civis-journal--consent-url=" + settings.consentUrl(),
+                        "--spi-events-listener--civis-journal--token-url=" + settings.issuer()
+                                + "/protocol/openid-connect/token"), env,
                 keycloak -> keycloak.awaitHttp(
                         URI.create("http://127.0.0.1:" + ports.keycloakManagement() + "/health/ready"),
                         status -> status == 200, KEYCLOAK_START));
