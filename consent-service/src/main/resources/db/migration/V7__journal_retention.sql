@@ -1,5 +1,6 @@
 -- Retention of the journal (docs/adr/0020-dpo-console-pseudonymisation-retention.md). An entry past its retention
--- period is redacted, not deleted: its personal fields (actor, subject, consent, document, reason, digest) are
+-- period is redacted, not deleted: its personal fields (actor, subject, consent, document, reason, digest, and a
+-- security event's details, which may hold a network address: V5) are
 -- emptied and purged_at is set, while its place in the chain (seq, hashes), its time, kind, recipient and purpose stay.
 -- The verifier then checks a redacted entry by its links (its prev_hash is the hash before it, the next entry's
 -- prev_hash is its hash) and by the signed checkpoints that cover it, instead of recomputing its hash.
@@ -16,7 +17,9 @@ BEGIN
             AND NEW.recipient IS NOT DISTINCT FROM OLD.recipient AND NEW.purpose IS NOT DISTINCT FROM OLD.purpose
             AND NEW.prev_hash = OLD.prev_hash AND NEW.hash = OLD.hash
             AND NEW.actor IS NULL AND NEW.subject IS NULL AND NEW.consent_id IS NULL AND NEW.document_id IS NULL
-            AND NEW.reason IS NULL AND NEW.digest IS NULL
+            AND NEW.reason IS NULL AND NEW.digest IS NULL AND NEW.details IS NULL
+            AND NEW.event_id IS NOT DISTINCT FROM OLD.event_id AND NEW.client_id IS NOT DISTINCT FROM OLD.client_id
+            AND NEW.outcome IS NOT DISTINCT FROM OLD.outcome
             AND OLD.seq <= (SELECT coalesce(max(size), 0) FROM journal_checkpoint) THEN
         RETURN NEW;
     END IF;
@@ -31,7 +34,7 @@ CREATE TRIGGER journal_entry_no_delete BEFORE DELETE ON journal_entry
 CREATE TRIGGER journal_entry_redaction_only BEFORE UPDATE ON journal_entry
     FOR EACH ROW EXECUTE FUNCTION journal_entry_redaction_only();
 
-GRANT UPDATE (actor, subject, consent_id, document_id, reason, digest, purged_at) ON journal_entry TO ${runtimeRole};
+GRANT UPDATE (actor, subject, consent_id, document_id, reason, digest, details, purged_at) ON journal_entry TO ${runtimeRole};
 
 -- Each purge: when, up to which times, how many entries of each group it redacted, and the journal entry that records
 -- it (written after the purge's own transaction, and written again by the next run if a crash came in between).

@@ -49,7 +49,10 @@ import jdk.jfr.consumer.RecordingFile;
  * For each phase: operations per second, and operations per CPU-second of the Keycloak process ({@link ProcessCpu}
  * before and after; PostgreSQL's CPU is printed beside it), which is what Keycloak's sizing guide counts per vCPU and what stays
  * meaningful on a machine shared with the load generator and the rest of the platform. civis/stock is what our flow,
- * theme and extensions cost; stock/bare what the realm's settings cost. Then one more civis login
+ * theme and extensions cost; stock/bare what the realm's settings cost. civis is also measured a second time in each
+ * round with its security-event listener ({@code civis-journal}, docs/adr/0019) turned off through the admin API
+ * ({@code civis-no-journal} below): civis/civis-no-journal is what forwarding security events to the journal costs,
+ * the outbox row and its delivery included (consent-service runs and takes them). Then one more civis login
  * phase under JFR (started with jcmd on the Keycloak process): the share of execution samples with a password-hashing
  * frame. System properties: {@code bench.seconds} (per phase, 30), {@code bench.rounds} (alternations, 3),
  * {@code bench.clients} (concurrent virtual users, 8), {@code bench.warmup} (seconds, 30),
@@ -62,6 +65,10 @@ public final class KeycloakLogins {
     private static final String PASSWORD = "bench-coffre-2026";
     private static final String CALLBACK = "http://127.0.0.1:9/bench-callback";
     private static final List<String> REALMS = List.of("civis", "stock", "bare");
+    /** Realm civis with its security-event listener turned off: measured in the same rounds as the others. */
+    private static final String NO_JOURNAL = "civis-no-journal";
+    private static final List<String> MEASURED = List.of("civis", NO_JOURNAL, "stock", "bare");
+    private static final String JOURNAL_LISTENER = "civis-journal";
     /**
      * The civis realm's settings that change what a login or a grant costs, copied to {@code stock}: events stored in
      * the database, brute-force detection, the password policy (hashing, blocklist), token and session lifetimes.
@@ -154,15 +161,19 @@ public final class KeycloakLogins {
             Map<String, List<Phase>> grants = new LinkedHashMap<>();
             for (int r = 0; r < rounds; r++) {
                 // Alternate the order, so that drift over the run favours no realm.
-                List<String> order = r % 2 == 0 ? REALMS : REALMS.reversed();
-                for (String realm : order) {
+                List<String> order = r % 2 == 0 ? MEASURED : MEASURED.reversed();
+                for (String measured : order) {
+                    journal(!measured.equals(NO_JOURNAL));
+                    String realm = measured.equals(NO_JOURNAL) ? "civis" : measured;
                     Phase login = phase(pool, clients, seconds, user -> login(realm, user));
                     Phase grant = phase(pool, clients, seconds, user -> clientCredentials(realm));
-                    System.out.printf("round %d %-5s logins %s | client credentials %s%n", r + 1, realm, login, grant);
-                    logins.computeIfAbsent(realm, k -> new ArrayList<>()).add(login);
-                    grants.computeIfAbsent(realm, k -> new ArrayList<>()).add(grant);
+                    System.out.printf("round %d %-16s logins %s | client credentials %s%n", r + 1, measured, login,
+                            grant);
+                    logins.computeIfAbsent(measured, k -> new ArrayList<>()).add(login);
+                    grants.computeIfAbsent(measured, k -> new ArrayList<>()).add(grant);
                 }
             }
+            journal(true);
             double hashing = jfr ? hashingShare(pool, clients, seconds, work) : Double.NaN;
             report(logins, grants, hashing, clients, seconds, rounds);
         } finally {
@@ -198,6 +209,13 @@ public final class KeycloakLogins {
             login(realm, 0);
             clientCredentials(realm);
         }
+    }
+
+    /** Turns realm civis's security-event listener on (as imported) or off, beside Keycloak's logging listener. */
+    private void journal(boolean on) throws Exception {
+        keycloakHttp.update("/realms/civis", on
+                ? "{\"eventsListeners\":[\"jboss-logging\",\"" + JOURNAL_LISTENER + "\"]}"
+                : "{\"eventsListeners\":[\"jboss-logging\"]}");
     }
 
     /** The {@link #COSTLY_SETTINGS} of a realm representation, as a JSON object (scalars and lists of strings). */
@@ -403,6 +421,10 @@ public final class KeycloakLogins {
         System.out.println();
         System.out.printf("Published sizing: %.0f password logins/s and %.0f client-credentials grants/s per vCPU.%n",
                 PUBLISHED_LOGINS_PER_VCPU, PUBLISHED_GRANTS_PER_VCPU);
+        System.out.println();
+        System.out.println("Security-event listener (civis with / without civis-journal, same rounds):");
+        journalRow("password logins", logins);
+        journalRow("client credentials", grants);
         if (!Double.isNaN(hashing)) {
             System.out.printf("Share of Keycloak's Java CPU samples in password hashing during civis logins: %.1f %%%n",
                     100 * hashing);
@@ -422,6 +444,14 @@ public final class KeycloakLogins {
             System.out.printf("  %s: %d civis, %d stock and %d bare operations FAILED%n", kind, civis.failed(),
                     stock.failed(), bare.failed());
         }
+    }
+
+    private static void journalRow(String kind, Map<String, List<Phase>> phases) {
+        Phase on = total(phases.get("civis"));
+        Phase off = total(phases.get(NO_JOURNAL));
+        System.out.printf("| %s | %.1f /s | %.1f /s | %.2f | %.1f per KC CPU-s | %.1f per KC CPU-s | **%.2f** |%n", kind,
+                on.perSecond(), off.perSecond(), on.perSecond() / off.perSecond(), on.perKeycloakCpu(),
+                off.perKeycloakCpu(), on.perKeycloakCpu() / off.perKeycloakCpu());
     }
 
     private static Phase total(List<Phase> phases) {

@@ -94,6 +94,28 @@ final class Citizens {
         return token("civis", CLIENT, username);
     }
 
+    /**
+     * The token endpoint's whole answer (access and refresh tokens) for this password through the tests' direct-grant
+     * client; an {@link IllegalStateException} when Keycloak refuses it (a wrong password, a locked account).
+     */
+    JsonNode passwordGrant(String username, String password) throws Exception {
+        return keycloak.tokens("civis", Map.of("grant_type", "password", "client_id", CLIENT, "client_secret", SECRET,
+                "username", username, "password", password, "scope", "openid"));
+    }
+
+    /** Ends the Keycloak session of a refresh token obtained through the tests' client (a logout event). */
+    void logout(String refreshToken) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(platform.settings().issuer() + "/protocol/openid-connect/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(KeycloakClient.form(Map.of(
+                        "client_id", CLIENT, "client_secret", SECRET, "refresh_token", refreshToken))))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) {
+            throw new IllegalStateException("Logout answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
     String token(String realm, String clientId, String username) throws Exception {
         return keycloak.token(realm, Map.of("grant_type", "password", "client_id", clientId, "client_secret", SECRET,
                 "username", username, "password", PASSWORD, "scope", "openid"));

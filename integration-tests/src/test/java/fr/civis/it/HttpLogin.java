@@ -38,12 +38,18 @@ final class HttpLogin {
     private final String username;
     private final String password;
     private Totp totp;
+    private String enrolledSecret;
 
     HttpLogin(Platform platform, String username, String password) {
         this.issuer = platform.settings().issuer();
         this.redirectUri = platform.settings().portalUrl() + "/";
         this.username = username;
         this.password = password;
+    }
+
+    /** The secret of the last TOTP enrolment page as the page gave it, or null: for tests that look for leaks. */
+    String enrolledSecret() {
+        return enrolledSecret;
     }
 
     /** The authenticator app enrolled at the last TOTP enrolment page, or null if none was shown yet. */
@@ -132,7 +138,8 @@ final class HttpLogin {
                 values.put("password", password);
             } else if (inputs.containsKey("totpSecret")) {
                 // Enrolment: the page shows the secret (here, its hidden field) that an app would scan.
-                totp = Totp.fromFormSecret(values.get("totpSecret"));
+                enrolledSecret = values.get("totpSecret");
+                totp = Totp.fromFormSecret(enrolledSecret);
                 values.put("totp", totp.freshCode());
                 values.put("userLabel", "Application de test");
             } else if (inputs.containsKey("factor")) {

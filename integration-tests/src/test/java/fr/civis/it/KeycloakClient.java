@@ -99,6 +99,11 @@ final class KeycloakClient {
 
     /** The access token the realm's token endpoint returns for these form parameters. */
     String token(String realm, Map<String, String> parameters) throws IOException, InterruptedException {
+        return tokens(realm, parameters).get("access_token").asString();
+    }
+
+    /** The token endpoint's whole answer (access, refresh and ID tokens) for these form parameters. */
+    JsonNode tokens(String realm, Map<String, String> parameters) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                         URI.create(baseUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -108,7 +113,7 @@ final class KeycloakClient {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("Token endpoint of " + realm + " answered " + response.statusCode() + ": " + body);
         }
-        return body.get("access_token").asString();
+        return body;
     }
 
     /** {@code application/x-www-form-urlencoded}. */

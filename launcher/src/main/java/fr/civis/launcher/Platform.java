@@ -414,6 +414,7 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_PARTENAIRE_EAU_PAIRWISE_SALT", secrets.get(Secrets.PARTENAIRE_EAU_PAIRWISE_SALT));
         env.put("CIVIS_VAULT_CLIENT_SECRET", secrets.get(Secrets.VAULT_CLIENT_SECRET));
         env.put("CIVIS_CONSENT_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET));
+        env.put("CIVIS_EVENTS_CLIENT_SECRET", secrets.get(Secrets.EVENTS_CLIENT_SECRET));
         env.put("CIVIS_SMTP_HOST", "127.0.0.1");
         env.put("CIVIS_SMTP_PORT", Integer.toString(ports.smtp()));
         // FranceConnect: the simulator realm of this Keycloak unless the environment names the real one.
@@ -441,6 +442,11 @@ public final class Platform implements AutoCloseable {
         }
         // Development SMS sender: codes land in data/sms/.
         command.add("--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile());
+        // Security events to consent-service's journal, through the outbox (docs/adr/0019): started after Keycloak,
+        // consent-service finds the events of the meantime waiting there.
+        command.add("--spi-events-listener--civis-journal--consent-url=" + settings.consentUrl());
+        command.add("--spi-events-listener--civis-journal--token-url=" + settings.issuer()
+                + "/protocol/openid-connect/token");
         parts.launch(name, command, env,
                 keycloak -> keycloak.awaitHttp(
                         URI.create("http://127.0.0.1:" + managementPort + "/health/ready"),

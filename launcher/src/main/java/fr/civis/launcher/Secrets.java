@@ -29,6 +29,8 @@ public final class Secrets {
     public static final String VAULT_CLIENT_SECRET = "client.civis-vault.secret";
     public static final String FRANCECONNECT_CLIENT_SECRET = "client.franceconnect.secret";
     public static final String CONSENT_CLIENT_SECRET = "client.civis-consent.secret";
+    /** Keycloak's events client, which delivers security events to consent-service's journal. */
+    public static final String EVENTS_CLIENT_SECRET = "client.civis-events.secret";
     /** Wraps consent-service's receipt signing keys in its database (docs/adr/0014-consent-receipts-and-journal.md). */
     public static final String CONSENT_RECEIPT_WRAPPING_KEY = "consent.receipts.wrapping-key";
 

@@ -39,7 +39,7 @@ public class Retention {
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
     private static final ZoneId CITY = ZoneId.of("Europe/Paris");
     private static final String REDACT = "UPDATE journal_entry SET actor = NULL, subject = NULL, consent_id = NULL, "
-            + "document_id = NULL, reason = NULL, digest = NULL, purged_at = :now "
+            + "document_id = NULL, reason = NULL, digest = NULL, details = NULL, purged_at = :now "
             + "WHERE purged_at IS NULL AND seq <= :anchored AND ";
 
     private final JdbcClient jdbc;

@@ -18,6 +18,9 @@ import java.util.UUID;
  * </pre>
  * where each text field is {@code 0x00} when absent, else {@code 0x01 ‖ length (4 bytes) ‖ UTF-8 bytes}, and a
  * UUID is its canonical lower-case text. Fields are length-prefixed, so no two different entries share an encoding.
+ * An entry that carries a security event's fields (Keycloak's events, V5) is encoded under its own domain,
+ * {@code "civis-journal/2"}, with {@code event_id ‖ client_id ‖ outcome ‖ details} after {@code digest}; every other
+ * entry keeps the first encoding, so that no hash written before those fields existed changes.
  * The entry's hash is SHA-256 of this encoding; it chains because the encoding includes the previous hash.
  */
 public final class Canonical {
@@ -27,6 +30,7 @@ public final class Canonical {
     public static final byte[] GENESIS = new byte[HASH_BYTES];
 
     private static final byte[] DOMAIN = "civis-journal/1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SECURITY_DOMAIN = "civis-journal/2".getBytes(StandardCharsets.US_ASCII);
 
     private Canonical() {
     }
@@ -43,7 +47,8 @@ public final class Canonical {
         Instant at = truncate(recordedAt);
         long micros = Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000L);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes(DOMAIN);
+        boolean security = event.hasSecurityFields();
+        out.writeBytes(security ? SECURITY_DOMAIN : DOMAIN);
         out.writeBytes(ByteBuffer.allocate(16).putLong(seq).putLong(micros).array());
         text(out, event.kind());
         text(out, event.actor());
@@ -54,6 +59,12 @@ public final class Canonical {
         text(out, event.purpose());
         text(out, event.reason());
         text(out, event.digest());
+        if (security) {
+            text(out, event.eventId());
+            text(out, event.clientId());
+            text(out, event.outcome());
+            text(out, event.details());
+        }
         out.writeBytes(prevHash);
         return out.toByteArray();
     }

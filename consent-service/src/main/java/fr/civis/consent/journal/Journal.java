@@ -54,6 +54,18 @@ public class Journal implements DisposableBean {
         }
     }
 
+    /**
+     * Appends several events and waits until every one is committed (they may land in different groups). An event
+     * whose {@code eventId} the journal already holds is not appended again: its entry is returned.
+     */
+    public List<JournalEntry> appendAll(List<JournalEntry.Event> events) {
+        try {
+            return writer.appendAll(events);
+        } catch (JournalUnavailableException e) {
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "journal-unavailable", e);
+        }
+    }
+
     /** Grants, accesses, denials, revocations and endings about this citizen, newest first (at most {@code limit}). */
     public List<Entry> about(String subject, UUID documentId, int limit) {
         String sql = "SELECT seq, recorded_at, kind, recipient, consent_id, document_id, purpose, reason, digest "

@@ -67,9 +67,8 @@ public final class JournalVerifier {
         long lastGoodCheckpoint = 0;
         long expected = 1;
         byte[] prev = Canonical.GENESIS;
-        try (PreparedStatement select = connection.prepareStatement("SELECT seq, recorded_at, kind, actor, subject, "
-                + "recipient, consent_id, document_id, purpose, reason, digest, prev_hash, hash, purged_at FROM journal_entry "
-                + "ORDER BY seq")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + COLUMNS + ", purged_at FROM journal_entry ORDER BY seq")) {
             select.setFetchSize(FETCH);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
@@ -77,17 +76,16 @@ public final class JournalVerifier {
                     if (seq != expected) {
                         return new Verification(false, expected - 1, latestView, expected, "entry-missing");
                     }
-                    Instant recordedAt = row.getObject(2, OffsetDateTime.class).toInstant();
-                    JournalEntry.Event event = new JournalEntry.Event(row.getString(3), row.getString(4),
-                            row.getString(5), row.getString(6), row.getObject(7, UUID.class),
-                            row.getObject(8, UUID.class), row.getString(9), row.getString(10), row.getString(11));
-                    byte[] storedPrev = row.getBytes(12);
-                    byte[] storedHash = row.getBytes(13);
+                    JournalEntry stored = entry(row);
+                    Instant recordedAt = stored.recordedAt();
+                    JournalEntry.Event event = stored.event();
+                    byte[] storedPrev = stored.prevHash();
+                    byte[] storedHash = stored.hash();
                     if (!Arrays.equals(storedPrev, prev)) {
                         return new Verification(false, seq, latestView, seq, "chain-broken");
                     }
                     byte[] hash;
-                    if (row.getObject(14) != null) {
+                    if (row.getObject(PURGED_AT) != null) {
                         // Redacted past its retention (V7): its hash can no longer be recomputed, so it must be one a
                         // signed checkpoint covers; the next entry's link and that checkpoint vouch for it.
                         if (latest == null || seq > latest.size()) {
@@ -119,6 +117,23 @@ public final class JournalVerifier {
             return new Verification(false, size, latestView, size + 1, "truncated");
         }
         return new Verification(true, size, latestView, null, null);
+    }
+
+    /** The columns {@link #entry} reads, in its order. */
+    static final String COLUMNS = "seq, recorded_at, kind, actor, subject, recipient, consent_id, document_id, purpose, "
+            + "reason, digest, prev_hash, hash, event_id, client_id, outcome, details";
+
+    /** Where a redaction's time comes in a row selected with {@link #COLUMNS} followed by {@code purged_at}. */
+    private static final int PURGED_AT = 18;
+
+    /** One stored entry, from a row selected with {@link #COLUMNS}. */
+    static JournalEntry entry(ResultSet row) throws SQLException {
+        JournalEntry.Event event = new JournalEntry.Event(row.getString(3), row.getString(4), row.getString(5),
+                row.getString(6), row.getObject(7, UUID.class), row.getObject(8, UUID.class), row.getString(9),
+                row.getString(10), row.getString(11), row.getString(14), row.getString(15), row.getString(16),
+                row.getString(17));
+        return new JournalEntry(row.getLong(1), row.getObject(2, OffsetDateTime.class).toInstant(), event,
+                row.getBytes(12), row.getBytes(13));
     }
 
     private static long count(Connection connection) throws SQLException {

@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -47,11 +49,11 @@ public final class JournalWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
     private static final String INSERT = "INSERT INTO journal_entry (seq, recorded_at, kind, actor, subject, recipient, "
-            + "consent_id, document_id, purpose, reason, digest, prev_hash, hash) VALUES ";
+            + "consent_id, document_id, purpose, reason, digest, prev_hash, hash, event_id, client_id, outcome, details) VALUES ";
     private static final String LOCK_THEN_HEAD = "SELECT set_config('synchronous_commit', 'on', true), "
             + "pg_advisory_xact_lock(" + APPEND_LOCK + "); SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final int COLUMNS = 13;
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final int COLUMNS = 17;
 
     private record Pending(JournalEntry.Event event, CompletableFuture<JournalEntry> done) {
     }
@@ -79,6 +81,23 @@ public final class JournalWriter implements AutoCloseable {
     public JournalEntry append(JournalEntry.Event event) {
         try {
             return submit(event).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JournalUnavailableException("interrupted while appending", e);
+        } catch (ExecutionException e) {
+            throw new JournalUnavailableException("the journal could not be written", e.getCause());
+        } catch (TimeoutException e) {
+            throw new JournalUnavailableException("the journal did not answer within " + timeout, e);
+        }
+    }
+
+    /** Appends several events and waits until all are committed, within one timeout for all. */
+    public List<JournalEntry> appendAll(List<JournalEntry.Event> events) {
+        List<CompletableFuture<JournalEntry>> pending = events.stream().map(this::submit).toList();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return pending.stream().map(CompletableFuture::join).toList();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JournalUnavailableException("interrupted while appending", e);
@@ -154,20 +173,38 @@ public final class JournalWriter implements AutoCloseable {
                 }
                 // What arrived while we waited for the lock (another instance was committing) joins this group.
                 queue.drainTo(batch, maxBatch - batch.size());
+                // An event id already in the journal (a delivery retried after a lost answer or a crash) or twice in
+                // this group is not appended again: its caller gets the entry that holds it. Read under the lock,
+                // so no other writer can add it meanwhile; the unique index refuses it even if one did.
+                Map<String, JournalEntry> known = held(connection, batch);
                 Instant now = Canonical.truncate(clock.instant());
-                // One multi-row INSERT: one round trip and one statement for the whole group.
-                String sql = INSERT + String.join(", ", java.util.Collections.nCopies(batch.size(), ROW));
-                try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                    for (int i = 0; i < batch.size(); i++) {
-                        seq++;
-                        JournalEntry.Event event = batch.get(i).event();
-                        byte[] hash = Canonical.hash(seq, now, event, prev);
-                        JournalEntry entry = new JournalEntry(seq, now, event, prev, hash);
-                        bind(insert, i * COLUMNS, entry);
-                        entries.add(entry);
-                        prev = hash;
+                List<JournalEntry> fresh = new ArrayList<>(batch.size());
+                for (Pending pending : batch) {
+                    JournalEntry.Event event = pending.event();
+                    JournalEntry existing = event.eventId() == null ? null : known.get(event.eventId());
+                    if (existing != null) {
+                        entries.add(existing);
+                        continue;
                     }
-                    insert.executeUpdate();
+                    seq++;
+                    byte[] hash = Canonical.hash(seq, now, event, prev);
+                    JournalEntry entry = new JournalEntry(seq, now, event, prev, hash);
+                    entries.add(entry);
+                    fresh.add(entry);
+                    if (event.eventId() != null) {
+                        known.put(event.eventId(), entry);
+                    }
+                    prev = hash;
+                }
+                if (!fresh.isEmpty()) {
+                    // One multi-row INSERT: one round trip and one statement for the whole group.
+                    String sql = INSERT + String.join(", ", java.util.Collections.nCopies(fresh.size(), ROW));
+                    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                        for (int i = 0; i < fresh.size(); i++) {
+                            bind(insert, i * COLUMNS, fresh.get(i));
+                        }
+                        insert.executeUpdate();
+                    }
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -202,6 +239,31 @@ public final class JournalWriter implements AutoCloseable {
         insert.setString(offset + 11, event.digest());
         insert.setBytes(offset + 12, entry.prevHash());
         insert.setBytes(offset + 13, entry.hash());
+        insert.setString(offset + 14, event.eventId());
+        insert.setString(offset + 15, event.clientId());
+        insert.setString(offset + 16, event.outcome());
+        insert.setString(offset + 17, event.details());
+    }
+
+    /** The entries that already hold one of the group's event ids, by event id. */
+    private static Map<String, JournalEntry> held(Connection connection, List<Pending> batch) throws SQLException {
+        Map<String, JournalEntry> held = new HashMap<>();
+        String[] ids = batch.stream().map(pending -> pending.event().eventId()).filter(Objects::nonNull)
+                .distinct().toArray(String[]::new);
+        if (ids.length == 0) {
+            return held;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + JournalVerifier.COLUMNS + " FROM journal_entry WHERE event_id = ANY (?)")) {
+            select.setArray(1, connection.createArrayOf("text", ids));
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    JournalEntry entry = JournalVerifier.entry(row);
+                    held.put(entry.event().eventId(), entry);
+                }
+            }
+        }
+        return held;
     }
 
     private static void setUuid(PreparedStatement statement, int index, UUID value) throws SQLException {

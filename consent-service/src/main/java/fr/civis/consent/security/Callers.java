@@ -1,5 +1,8 @@
 package fr.civis.consent.security;
 
+import java.util.Collection;
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
@@ -8,6 +11,7 @@ import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.CallerArgumentResolver;
 import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.Citizen;
+import fr.civis.common.security.CivisSecurityProperties;
 import fr.civis.common.security.ServiceClient;
 
 /**
@@ -22,9 +26,26 @@ public class Callers {
     public static final String NOT_ALLOWED = "caller-not-allowed";
 
     private final CallerProperties settings;
+    private final CivisSecurityProperties security;
 
-    Callers(CallerProperties settings) {
+    Callers(CallerProperties settings, CivisSecurityProperties security) {
         this.settings = settings;
+        this.security = security;
+    }
+
+    /**
+     * Keycloak's events client with the events role on our client: what may append security events. Both, so that
+     * neither a renamed client nor a role given to another client is enough.
+     */
+    public String requireEventsSource(ServiceClient client, Jwt token) {
+        Map<String, Object> access = token.getClaimAsMap("resource_access");
+        Object ours = access == null ? null : access.get(security.audience());
+        Object roles = ours instanceof Map<?, ?> entry ? entry.get("roles") : null;
+        if (!settings.eventsClient().equals(client.clientId())
+                || !(roles instanceof Collection<?> granted && granted.contains(settings.eventsRole()))) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, NOT_ALLOWED);
+        }
+        return client.clientId();
     }
 
     /** The vault's own service token; any other client is 403 {@code caller-not-allowed}. */

@@ -23,6 +23,37 @@ class CanonicalTest {
                 .purpose("inscription-creche").digest("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
     }
 
+    private static JournalEntry.Event login() {
+        return JournalEntry.Event.of("security.login").actor("8a1e5c3e-0000-4000-8000-000000000001")
+                .security("3f2c0a7e-0000-4000-8000-000000000002", "civis-portal", "success",
+                        "{\"auth_method\":\"openid-connect\",\"time\":\"2026-12-03T07:40:00Z\"}");
+    }
+
+    @Test
+    void entries_without_security_fields_keep_the_first_encoding_and_security_events_have_their_own() {
+        String domain1 = "civis-journal/1";
+        String domain2 = "civis-journal/2";
+        assertThat(new String(Canonical.encode(7, AT, access(), Canonical.GENESIS), 0, domain1.length(),
+                java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(domain1);
+        assertThat(new String(Canonical.encode(7, AT, login(), Canonical.GENESIS), 0, domain2.length(),
+                java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(domain2);
+    }
+
+    @Test
+    void each_security_field_counts_in_the_hash() {
+        JournalEntry.Event login = login();
+        byte[] hash = Canonical.hash(7, AT, login, Canonical.GENESIS);
+        List<JournalEntry.Event> changed = List.of(
+                login.security("3f2c0a7e-0000-4000-8000-000000000003", login.clientId(), login.outcome(), login.details()),
+                login.security(login.eventId(), "mairie-demo", login.outcome(), login.details()),
+                login.security(login.eventId(), login.clientId(), "invalid_user_credentials", login.details()),
+                login.security(login.eventId(), login.clientId(), login.outcome(), "{}"),
+                login.security(null, login.clientId(), login.outcome(), login.details()));
+        for (JournalEntry.Event other : changed) {
+            assertThat(Canonical.hash(7, AT, other, Canonical.GENESIS)).isNotEqualTo(hash);
+        }
+    }
+
     @Test
     void the_same_entry_always_encodes_and_hashes_the_same() {
         assertThat(Canonical.encode(7, AT, access(), Canonical.GENESIS))

@@ -53,6 +53,14 @@ class JournalDataTest {
                 .purpose("inscription-creche").digest("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
     }
 
+    private long count() throws SQLException {
+        try (Connection connection = runtime.getConnection(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT count(*) FROM journal_entry")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
     private void append(int count) {
         for (int i = 0; i < count; i++) {
             writer.append(event(i));
@@ -81,6 +89,38 @@ class JournalDataTest {
         assertThat(result.size()).isEqualTo(2);
         assertThat(result.checkpoint().size()).isEqualTo(2);
         assertThat(result.firstBadEntry()).isNull();
+    }
+
+    @Test
+    void an_event_id_sent_again_is_journaled_once_and_answered_with_its_entry() throws SQLException {
+        append(2);
+        JournalEntry.Event login = JournalEntry.Event.of("security.login").actor("user-1")
+                .security(UUID.randomUUID().toString(), "civis-portal", "success", "{\"time\":\"2026-12-03T07:40:00Z\"}");
+        JournalEntry first = writer.append(login);
+        JournalEntry again = writer.append(login);
+        // Twice in one group too, beside a new one: one entry for the first, one for the new.
+        JournalEntry.Event other = login.security(UUID.randomUUID().toString(), "civis-portal", "success", null);
+        List<JournalEntry> group = writer.appendAll(List.of(login, other, other));
+
+        assertThat(again.seq()).isEqualTo(first.seq());
+        assertThat(again.hash()).isEqualTo(first.hash());
+        assertThat(group.get(0).seq()).isEqualTo(first.seq());
+        assertThat(group.get(1).seq()).isEqualTo(first.seq() + 1).isEqualTo(group.get(2).seq());
+        assertThat(count()).isEqualTo(4);
+        Verification result = verify();
+        assertThat(result.ok()).as(result.reason()).isTrue();
+    }
+
+    @Test
+    void the_unique_index_refuses_an_event_id_twice_even_without_the_writer() throws SQLException {
+        String eventId = UUID.randomUUID().toString();
+        writer.append(JournalEntry.Event.of("security.logout").security(eventId, null, "success", null));
+        try (Connection connection = runtime.getConnection(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO journal_entry (seq, recorded_at, kind, "
+                    + "prev_hash, hash, event_id) VALUES (2, now(), 'security.logout', "
+                    + "decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'), '" + eventId + "')"))
+                    .hasMessageContaining("journal_entry_event_id");
+        }
     }
 
     @Test
