@@ -5,18 +5,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./civis up}: starts the platform, prints where to go, stops everything cleanly on Ctrl-C. */
+/**
+ * {@code ./civis up}: starts the platform, prints where to go, stops everything cleanly on Ctrl-C.
+ * {@code ./civis backup DIR}: a consistent backup of the running platform; {@code ./civis restore DIR}: a backup onto
+ * a fresh data folder (docs/adr/0018-backup-consistency.md).
+ */
 public final class Civis {
 
     private Civis() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !args[0].equals("up")) {
-            System.err.println("Usage : Civis up <dossier runtime>");
+        boolean up = args.length == 2 && args[0].equals("up");
+        boolean backupOrRestore = args.length == 3 && (args[0].equals("backup") || args[0].equals("restore"));
+        if (!up && !backupOrRestore) {
+            System.err.println("Usage : Civis up <dossier runtime> | Civis backup|restore <dossier runtime> <dossier>");
             System.exit(2);
         }
         PlatformSettings settings = PlatformSettings.fromEnvironment(Path.of(args[1]).toAbsolutePath(), System::getenv);
+        if (backupOrRestore) {
+            System.exit(args[0].equals("backup") ? backup(settings, Path.of(args[2]).toAbsolutePath())
+                    : restore(settings, Path.of(args[2]).toAbsolutePath()));
+        }
         Instant begin = Instant.now();
         System.out.println("Démarrage de Civis (données dans " + settings.dataDir() + ")");
         Platform platform;
@@ -36,6 +46,33 @@ public final class Civis {
         }, "civis-shutdown"));
         System.out.println(ready(settings, platform, Duration.between(begin, Instant.now())));
         stopped.await();
+    }
+
+    private static int backup(PlatformSettings settings, Path target) {
+        System.out.println("Sauvegarde de Civis (" + settings.dataDir() + ") dans " + target);
+        try {
+            Backup.Summary done = Backup.run(settings, target, step -> System.out.println("  " + step));
+            System.out.printf("Sauvegarde terminée en %d s : %d documents (%d Mo), %d lignes.%n",
+                    done.took().toSeconds(), done.objects(), done.objectBytes() / 1_000_000, done.rows());
+            System.out.println("Le dossier keys/ contient de quoi tout déchiffrer : le conserver à part des données.");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("La sauvegarde a échoué (rien d'utilisable dans " + target + ") : " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int restore(PlatformSettings settings, Path source) {
+        System.out.println("Restauration de " + source + " dans " + settings.dataDir());
+        try (Platform platform = Restore.run(settings, source, step -> System.out.println("  " + step),
+                done -> System.out.printf("Restauration terminée en %d s : %d documents, %d lignes.%n",
+                        done.took().toSeconds(), done.objects(), done.rows()))) {
+            System.out.println("Lancez ./civis up pour servir les données restaurées.");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("La restauration a échoué : " + e.getMessage());
+            return 1;
+        }
     }
 
     private static String ready(PlatformSettings settings, Platform platform, Duration took) {
