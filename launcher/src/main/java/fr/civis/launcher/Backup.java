@@ -196,8 +196,9 @@ public final class Backup {
                         "SELECT schemaname, sequencename, last_value FROM pg_sequences ORDER BY 1, 2")) {
             while (result.next()) {
                 long value = result.getLong(3);
-                sequences.add(result.getString(1) + "\t" + result.getString(2) + "\t"
-                        + (result.wasNull() ? "" : Long.toString(value)));
+                // wasNull() speaks of the last column read: ask it before reading another (a sequence never used).
+                String lastValue = result.wasNull() ? "" : Long.toString(value);
+                sequences.add(result.getString(1) + "\t" + result.getString(2) + "\t" + lastValue);
             }
         }
         folder.writeDatabaseManifest(database, manifest, sequences);
