@@ -44,7 +44,11 @@ public final class Platform implements AutoCloseable {
      */
     public static final List<String> RUNTIME_ROLES = List.of("consent");
 
-    private static final Duration KEYCLOAK_START = Duration.ofMinutes(5);
+    /**
+     * Keycloak's first start on a shared 2-core machine at load average 20 took more than 5 minutes (its Quarkus
+     * build alone, 200 s), which failed a platform that was only slow.
+     */
+    private static final Duration KEYCLOAK_START = Duration.ofMinutes(10);
     private static final Duration SERVICE_START = Duration.ofMinutes(2);
 
     private final PlatformSettings settings;
