@@ -77,6 +77,22 @@ abstract class BrowserTest {
     }
 
     /**
+     * Opens "Mon coffre", signs in with FranceConnect (the simulator realm) as {@code identity}, and returns the
+     * account's sub as « Mon compte » shows it.
+     */
+    protected String signInWithFranceConnect(Platform platform, String identity) {
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("social-franceconnect"))).click();
+        FranceConnectSimulator.logIn(browser, FranceConnectSimulator.issuer(platform), identity);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+        if (!browser.getCurrentUrl().equals(platform.settings().portalUrl() + "/")) {
+            throw new AssertionError("FranceConnect login ended on " + browser.getCurrentUrl());
+        }
+        return identityCard().findElement(By.id("me-sub")).getText();
+    }
+
+    /**
      * Goes to a screen of the portal through its menu, as a person would (route: the menu link's data-route, e.g.
      * "account"), and waits until it is shown with the focus on its heading.
      */

@@ -74,7 +74,7 @@ class FranceConnectLoginIT extends BrowserTest {
     @Test
     void firstLoginCreatesACertifiedAccountWithoutPasswordAndTheNextLandsInIt(Platform platform) throws Exception {
         KeycloakClient admin = new KeycloakClient(platform);
-        String sub = logInThroughPortal(platform, "angela.dubois");
+        String sub = signInWithFranceConnect(platform, "angela.dubois");
         assertThat(browser.findElement(By.id("me-acr")).getAttribute("data-acr")).isEqualTo("eidas1");
         assertThat(browser.findElement(By.id("me-roles")).getAttribute("data-roles")).isEqualTo("citizen");
 
@@ -101,13 +101,13 @@ class FranceConnectLoginIT extends BrowserTest {
         browser.quit();
         browser = Browser.start(downloads);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        assertThat(logInThroughPortal(platform, "angela.dubois")).isEqualTo(sub);
+        assertThat(signInWithFranceConnect(platform, "angela.dubois")).isEqualTo(sub);
         assertThat(admin.get("/realms/civis/users?email=angela.dubois@fc-simulateur.localhost&exact=true")).hasSize(1);
     }
 
     @Test
     void aPersonBornAbroadHasABirthCountryAndNoBirthplace(Platform platform) throws Exception {
-        String sub = logInThroughPortal(platform, "karim.benali");
+        String sub = signInWithFranceConnect(platform, "karim.benali");
         JsonNode attributes = new KeycloakClient(platform).get("/realms/civis/users/" + sub).get("attributes");
         assertThat(attribute(attributes, "certifiedBirthcountry")).isEqualTo("99350");
         assertThat(attributes.has("certifiedBirthplace")).isFalse();
@@ -130,7 +130,7 @@ class FranceConnectLoginIT extends BrowserTest {
         browser.get(platform.settings().portalUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("social-franceconnect"))).click();
-        FranceConnectSimulator.logIn(browser, simulatorIssuer(platform), "camille.martin");
+        FranceConnectSimulator.logIn(browser, FranceConnectSimulator.issuer(platform), "camille.martin");
 
         // Same e-mail: Keycloak asks, it does not link.
         wait.until(ExpectedConditions.elementToBeClickable(By.id("linkAccount"))).click();
@@ -179,7 +179,7 @@ class FranceConnectLoginIT extends BrowserTest {
         String atSimulator = admin.get("/realms/franceconnect-sim/users?exact=true&username=angela.dubois").get(0).get("id").asString();
         String simulatorSessions = "/realms/franceconnect-sim/users/" + atSimulator + "/sessions";
         java.util.Set<String> earlier = sessionIds(admin.get(simulatorSessions));
-        String sub = logInThroughPortal(platform, "angela.dubois");
+        String sub = signInWithFranceConnect(platform, "angela.dubois");
         java.util.Set<String> ours = sessionIds(admin.get(simulatorSessions));
         ours.removeAll(earlier);
         assertThat(ours).as("the simulator session of this login").hasSize(1);
@@ -217,7 +217,7 @@ class FranceConnectLoginIT extends BrowserTest {
                 + "&code_challenge_method=S256&code_challenge=" + challenge
                 + "&acr_values=" + acr + "&kc_idp_hint=franceconnect&redirect_uri="
                 + URLEncoder.encode(callback, StandardCharsets.UTF_8));
-        FranceConnectSimulator.logIn(browser, simulatorIssuer(platform), identity);
+        FranceConnectSimulator.logIn(browser, FranceConnectSimulator.issuer(platform), identity);
         if (!"eidas1".equals(acr)) {
             FranceConnectSimulator.enterOneTimeCode(browser);
         }
@@ -236,20 +236,6 @@ class FranceConnectLoginIT extends BrowserTest {
     }
 
     /** Portal, Keycloak's login page, the FranceConnect button, the simulator, back to the portal: the citizen's sub. */
-    private String logInThroughPortal(Platform platform, String identity) {
-        browser.get(platform.settings().portalUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("social-franceconnect"))).click();
-        FranceConnectSimulator.logIn(browser, simulatorIssuer(platform), identity);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
-        assertThat(browser.getCurrentUrl()).isEqualTo(platform.settings().portalUrl() + "/");
-        return identityCard().findElement(By.id("me-sub")).getText();
-    }
-
-    static String simulatorIssuer(Platform platform) {
-        return platform.settings().keycloakUrl() + "/realms/franceconnect-sim";
-    }
-
     private static java.util.Set<String> sessionIds(JsonNode sessions) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         sessions.forEach(session -> ids.add(session.get("id").asString()));

@@ -13,6 +13,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import fr.civis.launcher.Platform;
+
 /**
  * A person at the FranceConnect simulator realm (realm-config/.../dev/franceconnect-sim-realm.json): logs in with
  * the simulator's password and, when eidas2 is asked, with the one-time code of the identity's authenticator.
@@ -24,6 +26,11 @@ final class FranceConnectSimulator {
     private static final byte[] OTP_SECRET = "simulateur-fc-otp-2026".getBytes(StandardCharsets.UTF_8);
 
     private FranceConnectSimulator() {
+    }
+
+    /** The simulator realm of the platform's Keycloak. */
+    static String issuer(Platform platform) {
+        return platform.settings().keycloakUrl() + "/realms/franceconnect-sim";
     }
 
     /** On the simulator's login page: password, then the one-time code if the simulator asks for it. */

@@ -89,7 +89,7 @@ class PivotReconciliationIT extends BrowserTest {
         browser.get(platform.settings().portalUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("social-franceconnect"))).click();
-        FranceConnectSimulator.logIn(browser, FranceConnectLoginIT.simulatorIssuer(platform), identity);
+        FranceConnectSimulator.logIn(browser, FranceConnectSimulator.issuer(platform), identity);
     }
 
     /** An account an agent created at the counter: a password, and the certified identity read from a document. */

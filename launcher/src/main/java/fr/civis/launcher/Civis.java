@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./civis up [--nodes N]}: starts the platform, prints where to go, stops everything cleanly on Ctrl-C. With
  * {@code --nodes 2} (or {@code CIVIS_NODES=2}), two nodes of Keycloak, consent-service and vault-service.
+ * {@code ./civis backup DIR}: a consistent backup of the running platform; {@code ./civis restore DIR}: a backup onto
+ * a fresh data folder (docs/adr/0018-backup-consistency.md).
  */
 public final class Civis {
 
@@ -15,9 +17,12 @@ public final class Civis {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean nodesOption = args.length == 4 && args[2].equals("--nodes");
-        if ((args.length != 2 && !nodesOption) || !args[0].equals("up")) {
-            System.err.println("Usage : Civis up <dossier runtime> [--nodes N]");
+        boolean nodesOption = args.length == 4 && args[0].equals("up") && args[2].equals("--nodes");
+        boolean up = (args.length == 2 && args[0].equals("up")) || nodesOption;
+        boolean backupOrRestore = args.length == 3 && (args[0].equals("backup") || args[0].equals("restore"));
+        if (!up && !backupOrRestore) {
+            System.err.println("Usage : Civis up <dossier runtime> [--nodes N] | Civis backup|restore <dossier runtime> "
+                    + "<dossier>");
             System.exit(2);
         }
         // --nodes wins over CIVIS_NODES.
@@ -29,6 +34,10 @@ public final class Civis {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
+        }
+        if (backupOrRestore) {
+            System.exit(args[0].equals("backup") ? backup(settings, Path.of(args[2]).toAbsolutePath())
+                    : restore(settings, Path.of(args[2]).toAbsolutePath()));
         }
         Instant begin = Instant.now();
         System.out.println("Démarrage de Civis (données dans " + settings.dataDir() + ")");
@@ -49,6 +58,33 @@ public final class Civis {
         }, "civis-shutdown"));
         System.out.println(ready(settings, platform, Duration.between(begin, Instant.now())));
         stopped.await();
+    }
+
+    private static int backup(PlatformSettings settings, Path target) {
+        System.out.println("Sauvegarde de Civis (" + settings.dataDir() + ") dans " + target);
+        try {
+            Backup.Summary done = Backup.run(settings, target, step -> System.out.println("  " + step));
+            System.out.printf("Sauvegarde terminée en %d s : %d documents (%d Mo), %d lignes.%n",
+                    done.took().toSeconds(), done.objects(), done.objectBytes() / 1_000_000, done.rows());
+            System.out.println("Le dossier keys/ contient de quoi tout déchiffrer : le conserver à part des données.");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("La sauvegarde a échoué (rien d'utilisable dans " + target + ") : " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int restore(PlatformSettings settings, Path source) {
+        System.out.println("Restauration de " + source + " dans " + settings.dataDir());
+        try (Platform platform = Restore.run(settings, source, step -> System.out.println("  " + step),
+                done -> System.out.printf("Restauration terminée en %d s : %d documents, %d lignes.%n",
+                        done.took().toSeconds(), done.objects(), done.rows()))) {
+            System.out.println("Lancez ./civis up pour servir les données restaurées.");
+            return 0;
+        } catch (Exception e) {
+            System.err.println("La restauration a échoué : " + e.getMessage());
+            return 1;
+        }
     }
 
     private static String ready(PlatformSettings settings, Platform platform, Duration took) {

@@ -55,6 +55,14 @@ public final class Secrets {
         return secrets;
     }
 
+    /** The secrets of an existing data folder; refuses a folder where no platform ever started. */
+    public static Secrets existing(Path dataDir) throws IOException {
+        if (!Files.isRegularFile(dataDir.resolve("secrets.properties"))) {
+            throw new IOException("aucune plateforme Civis dans " + dataDir + " (fichier secrets.properties absent)");
+        }
+        return loadOrCreate(dataDir);
+    }
+
     /** The named secret, drawn (192 random bits, URL-safe) and saved the first time it is asked for. */
     public synchronized String get(String name) throws IOException {
         String value = values.getProperty(name);
