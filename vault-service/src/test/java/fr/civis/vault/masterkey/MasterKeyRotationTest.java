@@ -22,29 +22,24 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.sql.DataSource;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import fr.civis.common.problem.ProblemException;
+import fr.civis.vault.MigratedPostgres;
 import fr.civis.vault.crypto.CitizenKey;
 import fr.civis.vault.crypto.DocumentKey;
 import fr.civis.vault.crypto.DocumentRef;
 import fr.civis.vault.crypto.KeyProperties;
 import fr.civis.vault.crypto.Keyring;
-import fr.civis.vault.crypto.MasterKeySources;
 import fr.civis.vault.crypto.MasterKeySources.Store;
+import fr.civis.vault.crypto.MasterKeySources;
 import fr.civis.vault.crypto.Pkcs11Token;
 import fr.civis.vault.crypto.SoftHsm;
 
@@ -59,31 +54,15 @@ class MasterKeyRotationTest {
     private static final int CITIZENS = 300;
     private static final String PASSPHRASE = "test-only-passphrase";
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private static JdbcClient jdbc;
-
     @TempDir
     Path keys;
 
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(120)).start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final MigratedPostgres DATABASE = new MigratedPostgres();
 
     @BeforeEach
     void empty() {
-        jdbc.sql("TRUNCATE master_key_rotation, master_key, citizen_key CASCADE").update();
+        DATABASE.jdbc().sql("TRUNCATE master_key_rotation, master_key, citizen_key CASCADE").update();
     }
 
     /** One vault instance's master-key parts, wired as MasterKeyConfiguration does. */
@@ -94,14 +73,14 @@ class MasterKeyRotationTest {
     }
 
     private Vault vault(MasterKeySources sources, String firstKey, Store firstStore, int batchSize) {
-        MasterKeyRing ring = new MasterKeyRing(jdbc, sources);
+        MasterKeyRing ring = new MasterKeyRing(DATABASE.jdbc(), sources);
         ring.start(firstKey, firstStore);
         Keyring keyring = Keyring.create(ring, Keyring.DEFAULT_SEGMENT_SIZE);
         KeyProperties properties = new KeyProperties(null, null, firstKey, firstStore.code(),
                 Keyring.DEFAULT_SEGMENT_SIZE, null, new KeyProperties.Rotation(batchSize, Duration.ofSeconds(5)));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        MasterKeyRotation rotation = new MasterKeyRotation(jdbc, dataSource,
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)), sources, ring, keyring,
+        MasterKeyRotation rotation = new MasterKeyRotation(DATABASE.jdbc(), DATABASE.dataSource(),
+                new TransactionTemplate(new DataSourceTransactionManager(DATABASE.dataSource())), sources, ring, keyring,
                 properties, meters);
         rotation.runInBackground = false;
         return new Vault(ring, keyring, rotation, meters);
@@ -149,13 +128,13 @@ class MasterKeyRotationTest {
     }
 
     private static void insert(String owner, byte[] sealed) {
-        jdbc.sql("INSERT INTO citizen_key (owner, wrapped_key, master_key_id) VALUES (:owner, :key, :id)")
+        DATABASE.jdbc().sql("INSERT INTO citizen_key (owner, wrapped_key, master_key_id) VALUES (:owner, :key, :id)")
                 .param("owner", owner).param("key", sealed).param("id", Keyring.masterKeyIdOf(sealed)).update();
     }
 
     private static Map<String, Long> keysPerMasterKey() {
         Map<String, Long> counts = new HashMap<>();
-        jdbc.sql("SELECT master_key_id, count(*) FROM citizen_key GROUP BY master_key_id")
+        DATABASE.jdbc().sql("SELECT master_key_id, count(*) FROM citizen_key GROUP BY master_key_id")
                 .query((row, n) -> counts.put(row.getString(1), row.getLong(2))).list();
         return counts;
     }
@@ -163,7 +142,7 @@ class MasterKeyRotationTest {
     /** Every citizen key opens, and every document opens to its plaintext, through the given keyring. */
     private static void everythingOpens(Keyring keyring, List<StoredDocument> documents) throws Exception {
         Map<String, byte[]> sealed = new HashMap<>();
-        jdbc.sql("SELECT owner, wrapped_key FROM citizen_key")
+        DATABASE.jdbc().sql("SELECT owner, wrapped_key FROM citizen_key")
                 .query((row, n) -> sealed.put(row.getString(1), row.getBytes(2))).list();
         for (Map.Entry<String, byte[]> entry : sealed.entrySet()) {
             assertThat(keyring.openCitizenKey(entry.getKey(), entry.getValue()).owner()).isEqualTo(entry.getKey());
@@ -247,7 +226,7 @@ class MasterKeyRotationTest {
         List<StoredDocument> documents = fill(crashed.keyring(), CITIZENS);
         long id = crashed.rotation().start("civis-master-2", Store.PKCS12, true).id();
         CitizenKeyRewrapper rewrapper = new CitizenKeyRewrapper(crashed.keyring(), 50);
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = DATABASE.dataSource().getConnection()) {
             rewrapper.runBatch(connection, id);
             rewrapper.runBatch(connection, id);
         }
@@ -317,7 +296,7 @@ class MasterKeyRotationTest {
                         String owner = "newcomer-" + UUID.randomUUID();
                         insert(owner, instance.keyring().newCitizenKey(owner));
                         StoredDocument document = documents.get(i++ % documents.size());
-                        byte[] sealed = jdbc.sql("SELECT wrapped_key FROM citizen_key WHERE owner = :owner")
+                        byte[] sealed = DATABASE.jdbc().sql("SELECT wrapped_key FROM citizen_key WHERE owner = :owner")
                                 .param("owner", document.owner()).query(byte[].class).single();
                         CitizenKey citizenKey = instance.keyring().openCitizenKey(document.owner(), sealed);
                         DocumentKey key = instance.keyring().openDocumentKey(document.ref(), document.sealedKey(),
@@ -360,7 +339,7 @@ class MasterKeyRotationTest {
         Vault vault = vault(sources, "civis-master-1", Store.PKCS12, 50);
         List<StoredDocument> documents = fill(vault.keyring(), CITIZENS);
         long id = vault.rotation().start(label("hsm"), Store.PKCS11, true).id();
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = DATABASE.dataSource().getConnection()) {
             new CitizenKeyRewrapper(vault.keyring(), 50).runBatch(connection, id);
         }
         SoftHsm.logout(SoftHsm.token());
@@ -399,8 +378,8 @@ class MasterKeyRotationTest {
         MasterKeySources sources = pkcs12AndHsm();
         vault(sources, "civis-master-1", Store.PKCS12, 50);
         // The database names an HSM key that the token does not hold (wrong token, or key deleted).
-        jdbc.sql("UPDATE master_key SET store = 'pkcs11', id = 'gone-from-the-token'").update();
-        assertThatThrownBy(() -> new MasterKeyRing(jdbc, sources).start("civis-master-1", Store.PKCS12))
+        DATABASE.jdbc().sql("UPDATE master_key SET store = 'pkcs11', id = 'gone-from-the-token'").update();
+        assertThatThrownBy(() -> new MasterKeyRing(DATABASE.jdbc(), sources).start("civis-master-1", Store.PKCS12))
                 .isInstanceOf(MasterKeyUnavailableException.class)
                 .hasMessageContaining("« gone-from-the-token »")
                 .hasMessageContaining("'gone-from-the-token'")

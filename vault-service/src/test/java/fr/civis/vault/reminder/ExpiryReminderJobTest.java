@@ -10,7 +10,6 @@ import java.net.URI;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -25,16 +24,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.sql.DataSource;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.SimpleMailMessage;
@@ -42,6 +34,7 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import fr.civis.vault.MigratedPostgres;
 import fr.civis.vault.citizen.CitizenDirectory;
 import fr.civis.vault.citizen.Owner;
 
@@ -56,34 +49,18 @@ class ExpiryReminderJobTest {
     private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
     private static final LocalDate TODAY = LocalDate.ofInstant(NOW, PARIS);
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private static JdbcClient jdbc;
-
     /** What the relay took, in order. */
     private final ConcurrentLinkedQueue<SimpleMailMessage> sent = new ConcurrentLinkedQueue<>();
     /** Which instance sent each message. */
     private final ConcurrentLinkedQueue<String> senders = new ConcurrentLinkedQueue<>();
     private volatile boolean relayDown;
 
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(120)).start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final MigratedPostgres DATABASE = new MigratedPostgres();
 
     @BeforeEach
     void empty() {
-        jdbc.sql("TRUNCATE citizen_key CASCADE").update();
+        DATABASE.jdbc().sql("TRUNCATE citizen_key CASCADE").update();
     }
 
     private ExpiryReminderJob instance() {
@@ -110,7 +87,7 @@ class ExpiryReminderJobTest {
                 senders.add(name);
             }
         };
-        return new ExpiryReminderJob(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+        return new ExpiryReminderJob(DATABASE.jdbc(), new TransactionTemplate(new DataSourceTransactionManager(DATABASE.dataSource())),
                 directory, relay, new ReminderProperties(30, 3, "ne-pas-repondre@civis.localhost",
                         URI.create("http://localhost:8082/")), Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -146,7 +123,7 @@ class ExpiryReminderJobTest {
         first.sendDue();
         instance().sendDue();
         assertThat(sent).hasSize(20);
-        assertThat(jdbc.sql("SELECT count(*) FROM expiry_reminder").query(Long.class).single()).isEqualTo(20);
+        assertThat(DATABASE.jdbc().sql("SELECT count(*) FROM expiry_reminder").query(Long.class).single()).isEqualTo(20);
     }
 
     @Test
@@ -156,7 +133,7 @@ class ExpiryReminderJobTest {
         UUID due = paper("dominique", TODAY);
         paper("dominique", TODAY.minusDays(10)); // expired long ago: no late reminder
         paper("sacha", TODAY.plusDays(1));
-        jdbc.sql("INSERT INTO reminder_opt_out (owner) VALUES ('sacha')").update();
+        DATABASE.jdbc().sql("INSERT INTO reminder_opt_out (owner) VALUES ('sacha')").update();
 
         ExpiryReminderJob job = instance();
         assertThat(job.findDue(TODAY)).extracting(ExpiryReminderJob.Due::document, ExpiryReminderJob.Due::kind)
@@ -182,7 +159,7 @@ class ExpiryReminderJobTest {
         relayDown = true;
         job.sendDue();
         assertThat(sent).isEmpty();
-        assertThat(jdbc.sql("SELECT count(*) FROM expiry_reminder").query(Long.class).single()).isZero();
+        assertThat(DATABASE.jdbc().sql("SELECT count(*) FROM expiry_reminder").query(Long.class).single()).isZero();
 
         relayDown = false;
         job.sendDue();
@@ -194,24 +171,24 @@ class ExpiryReminderJobTest {
         UUID paper = paper("camille", TODAY.plusDays(5));
         ExpiryReminderJob job = instance();
         job.sendDue();
-        jdbc.sql("UPDATE document SET valid_until = :date WHERE id = :id")
+        DATABASE.jdbc().sql("UPDATE document SET valid_until = :date WHERE id = :id")
                 .param("date", Date.valueOf(TODAY.plusDays(6))).param("id", paper).update();
         job.sendDue();
         job.sendDue();
         assertThat(sent).hasSize(2);
-        assertThatThrownBy(() -> jdbc.sql("INSERT INTO expiry_reminder (document_id, kind, valid_until) VALUES (:id, 'soon', :date)")
+        assertThatThrownBy(() -> DATABASE.jdbc().sql("INSERT INTO expiry_reminder (document_id, kind, valid_until) VALUES (:id, 'soon', :date)")
                 .param("id", paper).param("date", Date.valueOf(TODAY.plusDays(6))).update())
                 .hasMessageContaining("duplicate key");
     }
 
     /** A document row as the vault stores it (its sealed fields are opaque bytes here: the job never opens them). */
     private static UUID paper(String owner, LocalDate validUntil) {
-        jdbc.sql("""
+        DATABASE.jdbc().sql("""
                 INSERT INTO citizen_key (owner, wrapped_key, master_key_id) VALUES (:owner, '\\x00', 'test')
                 ON CONFLICT DO NOTHING
                 """).param("owner", owner).update();
         UUID id = UUID.randomUUID();
-        jdbc.sql("""
+        DATABASE.jdbc().sql("""
                 INSERT INTO document (id, owner, type, title_sealed, filename_sealed, content_type, size_bytes, sha256,
                                       object_name, content_version, wrapped_key, valid_until, created_at, updated_at)
                 VALUES (:id, :owner, 'piece-identite', '\\x01', '\\x02', 'application/pdf', 1, :sha256, :object, 1,

@@ -2,23 +2,17 @@ package fr.civis.vault.safe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.sql.DataSource;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import fr.civis.vault.MigratedPostgres;
 
 /**
  * The export limit on a real PostgreSQL (migrated by Flyway as the vault does), with two limiters standing for two
@@ -29,27 +23,11 @@ class ExportRateLimiterTest {
 
     private static final int MAX = 3;
 
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private static JdbcClient jdbc;
-
-    @BeforeAll
-    static void database() throws Exception {
-        postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(120)).start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = JdbcClient.create(dataSource);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    static final MigratedPostgres DATABASE = new MigratedPostgres();
 
     private static ExportRateLimiter instance() {
-        return new ExportRateLimiter(MAX, jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+        return new ExportRateLimiter(MAX, DATABASE.jdbc(), new TransactionTemplate(new DataSourceTransactionManager(DATABASE.dataSource())));
     }
 
     @Test
@@ -68,15 +46,15 @@ class ExportRateLimiterTest {
     @Test
     void exportsOlderThanAnHourNoLongerCount() {
         for (int i = 0; i < MAX; i++) {
-            jdbc.sql("INSERT INTO export_event (owner, exported_at) VALUES ('earlier', now() - interval '61 minutes')")
+            DATABASE.jdbc().sql("INSERT INTO export_event (owner, exported_at) VALUES ('earlier', now() - interval '61 minutes')")
                     .update();
         }
-        jdbc.sql("INSERT INTO export_event (owner, exported_at) VALUES ('earlier', now() - interval '59 minutes')")
+        DATABASE.jdbc().sql("INSERT INTO export_event (owner, exported_at) VALUES ('earlier', now() - interval '59 minutes')")
                 .update();
         assertThat(instance().tryAcquire("earlier")).isTrue();
         assertThat(instance().tryAcquire("earlier")).isTrue();
         assertThat(instance().tryAcquire("earlier")).isFalse();
-        assertThat(jdbc.sql("SELECT count(*) FROM export_event WHERE owner = 'earlier'").query(Long.class).single())
+        assertThat(DATABASE.jdbc().sql("SELECT count(*) FROM export_event WHERE owner = 'earlier'").query(Long.class).single())
                 .isEqualTo(MAX);
     }
 
