@@ -4,4 +4,4 @@
 
 CREATE INDEX journal_entry_recorded_at ON journal_entry (recorded_at DESC, seq DESC);
 CREATE INDEX journal_entry_purpose ON journal_entry (purpose, seq DESC) WHERE purpose IS NOT NULL;
-CREATE INDEX journal_entry_kind ON journal_entry (kind, seq DESC);
+CREATE INDEX journal_entry_kind_seq ON journal_entry (kind, seq DESC);
