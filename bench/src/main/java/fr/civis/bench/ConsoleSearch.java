@@ -13,11 +13,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
 
 import fr.civis.consent.dpo.ConsoleQuery;
 
@@ -33,8 +31,8 @@ import fr.civis.consent.dpo.ConsoleQuery;
  */
 public final class ConsoleSearch {
 
-    private static final String RUNTIME_ROLE = "consent_app";
-    private static final String PASSWORD = "bench-only";
+    private static final String RUNTIME_ROLE = JournalAppends.RUNTIME_ROLE;
+    private static final String PASSWORD = JournalAppends.PASSWORD;
     private static final List<String> ALL = List.of("grant", "access", "denial", "refusal", "revocation", "ending");
     private static final int PAGE = 51;
 
@@ -48,16 +46,8 @@ public final class ConsoleSearch {
         Path data = Files.createTempDirectory("console-bench");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
                 .start()) {
-            try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
-                statement.execute("CREATE ROLE consent LOGIN PASSWORD '" + PASSWORD + "'");
-                statement.execute("CREATE ROLE " + RUNTIME_ROLE + " LOGIN NOINHERIT PASSWORD '" + PASSWORD + "'");
-                statement.execute("CREATE DATABASE consent OWNER consent");
-                statement.execute("GRANT CONNECT ON DATABASE consent TO " + RUNTIME_ROLE);
-            }
-            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/consent";
-            Flyway.configure().dataSource(url, "consent", PASSWORD).locations("classpath:consent-migrations")
-                    .placeholders(Map.of("runtimeRole", RUNTIME_ROLE)).load().migrate();
+            JournalAppends.createConsentRoles(postgres);
+            String url = JournalAppends.migratedConsentDatabase(postgres, "consent");
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             long started = System.nanoTime();
             generate(url, entries, now);

@@ -40,8 +40,8 @@ import fr.civis.consent.journal.Verification;
  */
 public final class JournalAppends {
 
-    private static final String RUNTIME_ROLE = "consent_app";
-    private static final String PASSWORD = "bench-only";
+    static final String RUNTIME_ROLE = "consent_app";
+    static final String PASSWORD = "bench-only";
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("bench.seconds", 10);
@@ -50,11 +50,7 @@ public final class JournalAppends {
         Path data = Files.createTempDirectory("journal-bench");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
                 .start()) {
-            try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
-                statement.execute("CREATE ROLE consent LOGIN PASSWORD '" + PASSWORD + "'");
-                statement.execute("CREATE ROLE " + RUNTIME_ROLE + " LOGIN NOINHERIT PASSWORD '" + PASSWORD + "'");
-            }
+            createConsentRoles(postgres);
             System.out.printf("Journal appends, PostgreSQL %s, %d CPUs, %d s per case (after %d s warm-up)%n",
                     serverVersion(postgres), Runtime.getRuntime().availableProcessors(), seconds, warmup);
             System.out.printf("%-22s %12s %10s %10s %10s%n", "writers × instances", "appends/s", "p50 ms", "p99 ms",
@@ -65,15 +61,7 @@ public final class JournalAppends {
                 int writers = Integer.parseInt(parts[0]);
                 int instances = Integer.parseInt(parts[1]);
                 String database = "journal_" + (++n);
-                try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                     Statement statement = connection.createStatement()) {
-                    statement.execute("CREATE DATABASE " + database + " OWNER consent");
-                    statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + RUNTIME_ROLE);
-                }
-                String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
-                Flyway.configure().dataSource(url, "consent", PASSWORD).locations("classpath:consent-migrations")
-                        .placeholders(Map.of("runtimeRole", RUNTIME_ROLE)).load().migrate();
-                run(url, writers, instances, warmup, seconds);
+                run(migratedConsentDatabase(postgres, database), writers, instances, warmup, seconds);
             }
         } finally {
             deleteRecursively(data);
@@ -171,6 +159,28 @@ public final class JournalAppends {
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
             return connection.getMetaData().getDatabaseProductVersion();
         }
+    }
+
+    /** consent-service's two roles: the owner that migrates, and the runtime role the service connects as. */
+    static void createConsentRoles(EmbeddedPostgres postgres) throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE consent LOGIN PASSWORD '" + PASSWORD + "'");
+            statement.execute("CREATE ROLE " + RUNTIME_ROLE + " LOGIN NOINHERIT PASSWORD '" + PASSWORD + "'");
+        }
+    }
+
+    /** A new database owned by {@code consent}, migrated as consent-service does; answers its JDBC URL. */
+    static String migratedConsentDatabase(EmbeddedPostgres postgres, String database) throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + database + " OWNER consent");
+            statement.execute("GRANT CONNECT ON DATABASE " + database + " TO " + RUNTIME_ROLE);
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
+        Flyway.configure().dataSource(url, "consent", PASSWORD).locations("classpath:consent-migrations")
+                .placeholders(Map.of("runtimeRole", RUNTIME_ROLE)).load().migrate();
+        return url;
     }
 
     static void deleteRecursively(Path root) throws Exception {
