@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,30 +82,30 @@ class PartsTest {
 
     @Test
     void closeStopsWhatStillRunsInReverseOrderOfFirstStartAndClosesResources() throws Exception {
-        List<String> closed = new ArrayList<>();
-        List<ProcessHandle> handles = new ArrayList<>();
+        // Resources registered between the launches observe, when they are closed, which processes are still alive:
+        // that is the order of stopping, without depending on when exit callbacks happen to run.
+        List<String> observed = new ArrayList<>();
+        Map<String, ProcessHandle> handles = new HashMap<>();
         Parts parts = new Parts(data, progress::add);
-        parts.add(() -> closed.add("database"));
-        for (String name : List.of("a", "b", "c")) {
-            parts.launch(name, sleeper(), Map.of(), process -> { });
-        }
+        parts.add(() -> observed.add("database: " + alive(handles)));
+        parts.launch("a", sleeper(), Map.of(), process -> { });
+        parts.add(() -> observed.add("between a and b: " + alive(handles)));
+        parts.launch("b", sleeper(), Map.of(), process -> { });
+        parts.launch("c", sleeper(), Map.of(), process -> { });
         parts.kill("b");
         parts.restart("a");
         for (String name : List.of("a", "c")) {
-            ProcessHandle handle = ProcessHandle.of(parts.pid(name)).orElseThrow();
-            handles.add(handle);
-            handle.onExit().thenRun(() -> {
-                synchronized (closed) {
-                    closed.add(name);
-                }
-            });
+            handles.put(name, ProcessHandle.of(parts.pid(name)).orElseThrow());
         }
+
         parts.close();
-        for (ProcessHandle handle : handles) {
-            handle.onExit().join();
-        }
-        Thread.sleep(100);
-        assertThat(closed).containsExactly("c", "a", "database");
+
+        assertThat(observed).containsExactly("between a and b: [a]", "database: []");
+        assertThat(handles.values()).noneMatch(ProcessHandle::isAlive);
+    }
+
+    private static List<String> alive(Map<String, ProcessHandle> handles) {
+        return handles.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).sorted().toList();
     }
 
     @Test
