@@ -9,7 +9,8 @@ import { currentLanguage, lookup } from './i18n.js';
 const CONFIG_URL = document.querySelector('meta[name="civis-config"]')?.getAttribute('content') || '/portal/config';
 export const DOCUMENTS_URL = '/api/v1/documents';
 
-// Levels the portal knows how to ask Keycloak for; any other value in a challenge is not followed.
+// Levels the portal knows how to ask Keycloak for, weakest first, as the realm's acr.loa.map names them (LevelTest in
+// keycloak-extensions holds this list to it); any other value in a challenge is not followed.
 const LEVELS = ['eidas1', 'eidas2', 'eidas3'];
 
 let host = {

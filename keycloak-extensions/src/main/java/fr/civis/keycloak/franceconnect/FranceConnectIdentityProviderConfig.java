@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JWSAlgorithm;
 
+import fr.civis.keycloak.level.Level;
+
 import org.keycloak.broker.oidc.OIDCIdentityProviderConfig;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.RealmModel;
@@ -34,7 +36,9 @@ public class FranceConnectIdentityProviderConfig extends OIDCIdentityProviderCon
     static final String PRODUCTION_ISSUER = "https://oidc.franceconnect.gouv.fr/api/v2";
 
     static final String DEFAULT_SCOPES = "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username";
-    static final String DEFAULT_LEVELS = "eidas1:1 eidas2:2 eidas3:3";
+    /** FranceConnect's levels are the realm's: {@code eidas1:1 eidas2:2 eidas3:3}. */
+    static final String DEFAULT_LEVELS = Arrays.stream(Level.values()).map(level -> level.acr() + ":" + level.loa())
+            .collect(Collectors.joining(" "));
     static final Set<JWSAlgorithm> ALLOWED_SIGNATURE_ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
     public FranceConnectIdentityProviderConfig(IdentityProviderModel model) {
@@ -63,7 +67,7 @@ public class FranceConnectIdentityProviderConfig extends OIDCIdentityProviderCon
     }
 
     String getMinimumLevel() {
-        return getConfig().getOrDefault(MINIMUM_LEVEL, "eidas1");
+        return getConfig().getOrDefault(MINIMUM_LEVEL, Level.EIDAS1.acr());
     }
 
     /** The allow-list, never wider than ES256 and RS256. */

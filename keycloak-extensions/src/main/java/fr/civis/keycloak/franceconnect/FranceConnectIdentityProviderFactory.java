@@ -8,6 +8,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
+import fr.civis.keycloak.level.Level;
+
 /** FranceConnect-style identity providers; several instances (FranceConnect, ProConnect…) may live in one realm. */
 public class FranceConnectIdentityProviderFactory extends AbstractIdentityProviderFactory<FranceConnectIdentityProvider> {
 
@@ -47,7 +49,7 @@ public class FranceConnectIdentityProviderFactory extends AbstractIdentityProvid
                 .type(ProviderConfigProperty.STRING_TYPE).defaultValue(FranceConnectIdentityProviderConfig.DEFAULT_LEVELS).add()
                 .property().name(FranceConnectIdentityProviderConfig.MINIMUM_LEVEL).label("Minimum level")
                 .helpText("Requested in acr_values; a lower returned level is refused.")
-                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("eidas1").add()
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Level.EIDAS1.acr()).add()
                 .property().name(FranceConnectIdentityProviderConfig.SIGNATURE_ALGORITHMS).label("Signature algorithms")
                 .helpText("Accepted for the ID token and userinfo: ES256, RS256.")
                 .type(ProviderConfigProperty.STRING_TYPE).defaultValue("ES256 RS256").add()

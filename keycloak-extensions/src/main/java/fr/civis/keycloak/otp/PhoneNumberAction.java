@@ -17,6 +17,8 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
+import fr.civis.keycloak.factors.FactorChanges;
+
 /**
  * Enrols a mobile number: the person types it (normalised to E.164), receives a code by SMS, types it back, and only
  * then does the number become their {@value SmsCredentialProvider#TYPE} second factor. The code is bound to the

@@ -6,7 +6,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * Levels of assurance of a login, as the realm writes them in the token's {@code acr} (its {@code acr.loa.map}),
- * from the weakest to the strongest: eIDAS low, substantial, high.
+ * from the weakest to the strongest: eIDAS low, substantial, high. Keycloak's extensions name the same levels with
+ * {@code Level} and the portal with {@code LEVELS}; a test on each side holds them to the realm's map.
  */
 public enum EidasLevel {
     EIDAS1("eidas1"),

@@ -1,4 +1,4 @@
-package fr.civis.keycloak.otp;
+package fr.civis.keycloak.factors;
 
 import java.util.Set;
 
@@ -11,16 +11,17 @@ import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 import org.keycloak.models.credential.WebAuthnCredentialModel;
 
+import fr.civis.keycloak.level.Level;
+import fr.civis.keycloak.otp.SmsCredentialProvider;
+
 /**
  * Someone who already has a second factor adds or replaces one only after proving it at eidas2: otherwise a stolen
  * password would be enough to put the thief's own phone or passkey in place. For application-initiated actions
  * Keycloak asks for that level first (the actions declare their credential type); this check also covers a required
  * action met during an ordinary login. A first factor is enrolled at any level.
  */
-final class FactorChanges {
+public final class FactorChanges {
 
-    /** The level of eidas2 in the realm's acr.loa.map. */
-    static final int EIDAS2 = 2;
     private static final Set<String> SECOND_FACTORS = Set.of(OTPCredentialModel.TYPE,
             WebAuthnCredentialModel.TYPE_TWOFACTOR, WebAuthnCredentialModel.TYPE_PASSWORDLESS,
             RecoveryAuthnCodesCredentialModel.TYPE, SmsCredentialProvider.TYPE);
@@ -29,7 +30,7 @@ final class FactorChanges {
     }
 
     /** Whether the change may go on; if not, the refusal page is already the context's challenge. */
-    static boolean allowed(RequiredActionContext context) {
+    public static boolean allowed(RequiredActionContext context) {
         boolean hasSecondFactor = context.getUser().credentialManager().getStoredCredentialsStream()
                 .anyMatch(credential -> SECOND_FACTORS.contains(credential.getType()));
         if (!hasSecondFactor || atEidas2(context)) {
@@ -41,7 +42,7 @@ final class FactorChanges {
 
     static boolean atEidas2(RequiredActionContext context) {
         return new AcrStore(context.getSession(), context.getAuthenticationSession())
-                .getLevelOfAuthenticationFromCurrentAuthentication() >= EIDAS2;
+                .getLevelOfAuthenticationFromCurrentAuthentication() >= Level.EIDAS2.loa();
     }
 
     /** Answers with the refusal page (message {@code messageKey}) and records the refusal. */

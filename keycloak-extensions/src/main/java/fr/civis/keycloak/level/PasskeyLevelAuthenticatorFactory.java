@@ -1,4 +1,4 @@
-package fr.civis.keycloak.otp;
+package fr.civis.keycloak.level;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package fr.civis.keycloak.otp;
+package fr.civis.keycloak.level;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -23,7 +23,7 @@ final class PasskeyLevelAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         if (loggedInWithVerifiedPasskey(context)) {
             new AcrStore(context.getSession(), context.getAuthenticationSession())
-                    .setLevelAuthenticated(LevelSetting.of(context.getAuthenticatorConfig()));
+                    .setLevelAuthenticated(LevelSetting.of(context.getAuthenticatorConfig()).loa());
         }
         context.success();
     }

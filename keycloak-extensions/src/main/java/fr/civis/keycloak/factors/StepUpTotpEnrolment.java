@@ -1,4 +1,4 @@
-package fr.civis.keycloak.otp;
+package fr.civis.keycloak.factors;
 
 import org.keycloak.authentication.CredentialAction;
 import org.keycloak.authentication.RequiredActionContext;

@@ -1,4 +1,4 @@
-package fr.civis.keycloak.otp;
+package fr.civis.keycloak.level;
 
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
@@ -17,7 +17,7 @@ final class LevelNotRequestedCondition implements ConditionalAuthenticator {
 
     @Override
     public boolean matchCondition(AuthenticationFlowContext context) {
-        int level = LevelSetting.of(context.getAuthenticatorConfig());
+        int level = LevelSetting.of(context.getAuthenticatorConfig()).loa();
         AcrStore levels = new AcrStore(context.getSession(), context.getAuthenticationSession());
         if (levels.getRequestedLevelOfAuthentication(context.getTopLevelFlow()) >= level) {
             return false;
