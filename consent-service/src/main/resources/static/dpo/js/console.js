@@ -131,6 +131,7 @@ function renderRetention() {
       access: purge.accessEvents,
       security: purge.securityEvents,
       consents: purge.consentEvents,
+      deleted: purge.consentsDeleted,
       entry: purge.journalEntry ?? '—',
     })));
   }

@@ -22,8 +22,8 @@ import fr.civis.consent.journal.JournalEntry;
 
 /**
  * Redacts the journal's entries past their retention (V7): accesses and denials, security events, and the entries of
- * consents ended long enough ago. Only entries a signed checkpoint covers are eligible, so {@code verify} still
- * passes. The redaction and its history row commit together; the {@code retention.purge} journal entry follows, and a
+ * consents ended long enough ago; then deletes those consents once no entry names them any more (V9). Only entries a
+ * signed checkpoint covers are eligible, so {@code verify} still passes. The redaction and its history row commit together; the {@code retention.purge} journal entry follows, and a
  * run that finds a history row without its entry (a crash came in between) writes it first.
  */
 @Service
@@ -31,7 +31,8 @@ public class Retention {
 
     /** A purge as the console lists it. */
     record Purge(UUID id, Instant ranAt, long anchoredSize, Instant accessCutoff, Instant securityCutoff,
-            Instant consentCutoff, int accessEvents, int securityEvents, int consentEvents, Long journalEntry) {
+            Instant consentCutoff, int accessEvents, int securityEvents, int consentEvents, int consentsDeleted,
+            Long journalEntry) {
     }
 
     static final List<String> ACCESS_KINDS = List.of("access", "denial");
@@ -99,29 +100,36 @@ public class Retention {
                     + "WHERE coalesce(revoked_at, expires_at) < :cutoff)")
                     .param("now", at).param("anchored", anchored)
                     .param("kinds", CONSENT_KINDS.toArray(String[]::new)).param("cutoff", consentCutoff).update();
+            // Then the consent itself, once no entry names it: an access kept longer than its consent keeps it too.
+            int deleted = jdbc.sql("DELETE FROM consent c WHERE coalesce(c.revoked_at, c.expires_at) < :cutoff "
+                    + "AND NOT EXISTS (SELECT 1 FROM journal_entry e WHERE e.consent_id = c.id)")
+                    .param("cutoff", consentCutoff).update();
             jdbc.sql("INSERT INTO retention_purge (id, ran_at, anchored_size, access_cutoff, security_cutoff, "
-                    + "consent_cutoff, access_events, security_events, consent_events) VALUES (:id, :now, :anchored, "
-                    + ":access, :security, :consent, :accessCount, :securityCount, :consentCount)")
+                    + "consent_cutoff, access_events, security_events, consent_events, consents_deleted) VALUES (:id, "
+                    + ":now, :anchored, :access, :security, :consent, :accessCount, :securityCount, :consentCount, "
+                    + ":deleted)")
                     .param("id", id).param("now", at).param("anchored", anchored).param("access", accessCutoff)
                     .param("security", securityCutoff).param("consent", consentCutoff).param("accessCount", access)
-                    .param("securityCount", security).param("consentCount", consent).update();
+                    .param("securityCount", security).param("consentCount", consent).param("deleted", deleted)
+                    .update();
             return new Purge(id, now, anchored, accessCutoff.toInstant(), securityCutoff.toInstant(),
-                    consentCutoff.toInstant(), access, security, consent, null);
+                    consentCutoff.toInstant(), access, security, consent, deleted, null);
         });
         long seq = journalPurge(purge, by);
         return new Purge(purge.id(), purge.ranAt(), purge.anchoredSize(), purge.accessCutoff(), purge.securityCutoff(),
-                purge.consentCutoff(), purge.accessEvents(), purge.securityEvents(), purge.consentEvents(), seq);
+                purge.consentCutoff(), purge.accessEvents(), purge.securityEvents(), purge.consentEvents(),
+                purge.consentsDeleted(), seq);
     }
 
     /** The purges, newest first. */
     List<Purge> history(int limit) {
         return jdbc.sql("SELECT id, ran_at, anchored_size, access_cutoff, security_cutoff, consent_cutoff, "
-                + "access_events, security_events, consent_events, journal_seq FROM retention_purge "
+                + "access_events, security_events, consent_events, consents_deleted, journal_seq FROM retention_purge "
                 + "ORDER BY ran_at DESC LIMIT :limit").param("limit", limit)
                 .query((row, n) -> new Purge(row.getObject(1, UUID.class), instant(row.getObject(2, OffsetDateTime.class)),
                         row.getLong(3), instant(row.getObject(4, OffsetDateTime.class)),
                         instant(row.getObject(5, OffsetDateTime.class)), instant(row.getObject(6, OffsetDateTime.class)),
-                        row.getInt(7), row.getInt(8), row.getInt(9), (Long) row.getObject(10)))
+                        row.getInt(7), row.getInt(8), row.getInt(9), row.getInt(10), (Long) row.getObject(11)))
                 .list();
     }
 
@@ -133,7 +141,8 @@ public class Retention {
     private long journalPurge(Purge purge, String by) {
         JournalEntry entry = journal.apply(JournalEntry.Event.of("retention.purge").actor(by)
                 .reason("purge " + purge.id() + " : " + purge.accessEvents() + " accès, " + purge.securityEvents()
-                        + " événements de sécurité, " + purge.consentEvents() + " consentements ; jusqu'à l'entrée "
+                        + " événements de sécurité, " + purge.consentEvents() + " consentements, "
+                        + purge.consentsDeleted() + " consentements terminés supprimés ; jusqu'à l'entrée "
                         + purge.anchoredSize()));
         jdbc.sql("UPDATE retention_purge SET journal_seq = :seq WHERE id = :id AND journal_seq IS NULL")
                 .param("seq", entry.seq()).param("id", purge.id()).update();

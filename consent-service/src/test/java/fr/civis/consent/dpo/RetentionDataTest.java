@@ -118,6 +118,9 @@ class RetentionDataTest {
         assertThat(purge.accessEvents()).isEqualTo(1);
         assertThat(purge.securityEvents()).isEqualTo(1);
         assertThat(purge.consentEvents()).isEqualTo(1);
+        // The ended consent stays while an entry still names it (the unanchored access below).
+        assertThat(purge.consentsDeleted()).isZero();
+        assertThat(consents()).containsExactlyInAnyOrder(ended, running);
         assertThat(purge.anchoredSize()).isEqualTo(recentAccess);
         // What stays of a redacted entry: its place, time, kind, service and purpose; no one, nothing personal.
         assertThat(jdbc.sql("SELECT kind, recipient, purpose, actor, subject, consent_id, document_id, reason, digest "
@@ -146,7 +149,34 @@ class RetentionDataTest {
         Retention.Purge again = retention.purge("dpo-sub");
         assertThat(again.accessEvents()).isEqualTo(1);
         assertThat(purged()).containsExactly(oldGrant, oldAccess, oldLogin, unanchored);
+        // Now nothing names the ended consent: it goes, receipt and subject with it; the running one stays.
+        assertThat(again.consentsDeleted()).isEqualTo(1);
+        assertThat(consents()).containsExactly(running);
+        assertThat(retention.history(10)).first().satisfies(row -> assertThat(row.consentsDeleted()).isEqualTo(1));
         assertThat(new JournalVerifier(runtime, signer).verify().ok()).isTrue();
+    }
+
+    @Test
+    void the_runtime_role_cannot_delete_a_running_consent_nor_one_the_journal_still_names() throws Exception {
+        UUID running = UUID.randomUUID();
+        UUID named = UUID.randomUUID();
+        UUID unnamed = UUID.randomUUID();
+        consent(running, now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(20)));
+        consent(named, now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(30)));
+        consent(unnamed, now.minus(Duration.ofDays(60)), now.minus(Duration.ofDays(30)));
+        at(now.minus(Duration.ofDays(40)), access(named));
+
+        for (UUID id : List.of(running, named)) {
+            assertThatThrownBy(() -> jdbc.sql("DELETE FROM consent WHERE id = :id").param("id", id).update())
+                    .hasStackTraceContaining("cannot be deleted");
+        }
+        // Ended and unnamed: the database lets it go (how long to wait is the service's retention setting).
+        assertThat(jdbc.sql("DELETE FROM consent WHERE id = :id").param("id", unnamed).update()).isEqualTo(1);
+        assertThat(consents()).containsExactlyInAnyOrder(running, named);
+    }
+
+    private List<UUID> consents() {
+        return jdbc.sql("SELECT id FROM consent").query(UUID.class).list();
     }
 
     @Test
