@@ -27,7 +27,15 @@ import { cryptoAvailable } from './oidc.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { renderAccount, setAccount } from './screens/account.js';
 import { enterAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
-import { enterDocuments, initDocuments, renderDocuments, resetDocuments, resumeAction, startDocuments } from './screens/documents.js';
+import {
+  documentReplaced,
+  enterDocuments,
+  initDocuments,
+  renderDocuments,
+  resetDocuments,
+  resumeAction,
+  startDocuments,
+} from './screens/documents.js';
 import {
   enterRelease,
   forgetRequest,
@@ -40,6 +48,7 @@ import {
 import { enterShare, initShare, resetShare, resumeShare, translateShare } from './screens/share.js';
 import { enterShares, initShares, renderShares, resetShares, resumeShares } from './screens/shares.js';
 import { enterReminders, initReminders, resetReminders } from './screens/reminders.js';
+import { enterReplace, initReplace, renderReplace, resetReplace } from './screens/replace.js';
 import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
 import { $ } from './ui.js';
 import { apply, currentHref, currentScreen, defineScreen, startRouter } from './router.js';
@@ -105,6 +114,7 @@ function render() {
   renderShares();
   translateShare();
   renderAccesses();
+  renderReplace();
   renderStepUp();
 
   const status = $('status');
@@ -254,6 +264,7 @@ function forgetTokens() {
   resetShares();
   resetShare();
   resetAccesses();
+  resetReplace();
 }
 
 function logout() {
@@ -334,6 +345,10 @@ function defineScreens() {
     path: 'documents/:id/consultations', section: $('accesses'), heading: $('accesses-title'), titleKey: 'accesses.title',
     enter: enterAccesses,
   });
+  defineScreen('replace', {
+    path: 'documents/:id/remplacer', section: $('replace'), heading: $('replace-title'), titleKey: 'replace.title',
+    enter: enterReplace,
+  });
   defineScreen('account', {
     path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title', enter: enterReminders,
   });
@@ -383,6 +398,7 @@ async function start() {
   initRelease();
   initShares();
   initShare();
+  initReplace({ replaced: documentReplaced });
   for (const button of document.querySelectorAll('.lang-button')) {
     button.addEventListener('click', () => switchLanguage(button.dataset.lang));
   }

@@ -3,6 +3,8 @@ package fr.civis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -35,6 +37,7 @@ class RegistrationIT extends BrowserTest {
         // The login page names the service and the city, with the portal's logo.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
         assertThat(browser.findElement(By.id("kc-header-wrapper")).getText()).contains("Mon coffre");
+        assertPasskeyLabelClearOfItsEdgesOnAPhone();
         browser.findElement(By.linkText("Créer un compte")).click();
 
         WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-register-form")));
@@ -111,6 +114,34 @@ class RegistrationIT extends BrowserTest {
             Number lines = (Number) browser.executeScript(
                     "return document.querySelector('#social-franceconnect .civis-franceconnect-label').getClientRects().length;");
             assertThat(lines.intValue()).as("lines of the FranceConnect label at 375 px").isEqualTo(1);
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
+    }
+
+    /**
+     * At 375 px the passkey button's label stays inside the button with room on both sides (it ran into its edges):
+     * the text's box, measured by a range over the button's contents, is at least 8 px from each inner edge.
+     */
+    private void assertPasskeyLabelClearOfItsEdgesOnAPhone() {
+        Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(375, 812));
+        try {
+            wait.until(driver -> ((Number) browser.executeScript("return document.documentElement.clientWidth;"))
+                    .intValue() <= 375);
+            WebElement button = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("authenticateWebAuthnButton")));
+            @SuppressWarnings("unchecked")
+            List<Number> gaps = (List<Number>) browser.executeScript("""
+                    const button = arguments[0];
+                    const range = document.createRange();
+                    range.selectNodeContents(button);
+                    const text = range.getBoundingClientRect();
+                    const box = button.getBoundingClientRect();
+                    const style = getComputedStyle(button);
+                    return [text.left - box.left - parseFloat(style.borderLeftWidth),
+                            box.right - text.right - parseFloat(style.borderRightWidth)];""", button);
+            assertThat(gaps.get(0).doubleValue()).as("room left of the passkey label at 375 px").isGreaterThanOrEqualTo(8);
+            assertThat(gaps.get(1).doubleValue()).as("room right of the passkey label at 375 px").isGreaterThanOrEqualTo(8);
         } finally {
             browser.manage().window().setSize(desktop);
         }

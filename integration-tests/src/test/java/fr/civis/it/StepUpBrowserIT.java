@@ -6,8 +6,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.ZipEntry;
+import java.util.stream.Stream;
 import java.util.zip.ZipInputStream;
 
 import org.junit.jupiter.api.Test;
@@ -19,8 +22,8 @@ import fr.civis.launcher.Platform;
 
 /**
  * The portal answers the vault's step-up challenge: a citizen signed in with a password asks for the export (or
- * closes the safe), goes through Keycloak's authenticator-app page, comes back, and the act they had asked for is done
- * without asking again.
+ * closes the safe), goes through Keycloak's authenticator-app page (which says why it is asked), comes back, and the act
+ * they had asked for is done without asking again.
  */
 @ExtendWith(PlatformExtension.class)
 class StepUpBrowserIT extends BrowserTest {
@@ -38,7 +41,11 @@ class StepUpBrowserIT extends BrowserTest {
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("export-button"))).click();
         continueStepUp("Tout télécharger");
-        enterCode(platform, app.totp());
+        // The authenticator-app page says why it is asked, as the e-mail code page does, after a wrong code too.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("otp"))).sendKeys(wrongCode(app.totp()));
+        browser.findElement(By.id("kc-login")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("input-error-otp")));
+        enterCode(platform, app.totp(), "Vous avez demandé à tout télécharger : cette vérification confirme que c'est bien vous.");
 
         // Back on the portal at eidas2, the export runs again by itself and the archive arrives.
         wait.until(ExpectedConditions.attributeToBe(By.id("me-acr"), "data-acr", "eidas2"));
@@ -60,7 +67,7 @@ class StepUpBrowserIT extends BrowserTest {
         wait.until(ExpectedConditions.elementToBeClickable(By.id("close-safe-button"))).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-close-safe"))).click();
         continueStepUp("Fermer votre coffre");
-        enterCode(platform, app.totp());
+        enterCode(platform, app.totp(), "Vous avez demandé à fermer votre coffre : cette vérification confirme que c'est bien vous.");
 
         // The citizen had confirmed: the closure is done on return, not asked again.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("safe-closing-banner")));
@@ -94,7 +101,7 @@ class StepUpBrowserIT extends BrowserTest {
         assertThat(browser.findElements(By.id("password"))).isEmpty();
         // The reason travels to Keycloak's page too.
         assertThat(browser.findElement(By.id("civis-stepup-reason")).getText())
-                .isEqualTo("Vous avez demandé à tout télécharger : ce code confirme que c'est bien vous.");
+                .isEqualTo("Vous avez demandé à tout télécharger : cette vérification confirme que c'est bien vous.");
         Accessibility.assertNoSeriousViolation(browser);
         browser.findElement(By.id("code")).sendKeys(Inboxes.awaitCode(() -> inboxes.mailedCodes(address), 1));
         browser.findElement(By.id("civis-otp-submit")).click();
@@ -112,16 +119,28 @@ class StepUpBrowserIT extends BrowserTest {
         Accessibility.assertNoSeriousViolation(browser);
     }
 
-    /** Keycloak's page for the second factor: the session knows the password, only the code is asked. */
-    private void enterCode(Platform platform, Totp totp) {
+    /**
+     * Keycloak's page for the second factor: the session knows the password, only the code is asked, and the page
+     * says why ({@code reason}, the theme's sentence for the act the portal named).
+     */
+    private void enterCode(Platform platform, Totp totp, String reason) {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("otp")));
         assertThat(browser.getCurrentUrl()).startsWith(platform.settings().issuer());
         assertThat(browser.findElements(By.id("password"))).isEmpty();
+        assertThat(browser.findElement(By.id("civis-stepup-reason")).getText()).isEqualTo(reason);
+        Accessibility.assertNoSeriousViolation(browser);
         browser.findElement(By.id("otp")).sendKeys(totp.freshCode());
         browser.findElement(By.id("kc-login")).click();
         wait.until(ExpectedConditions.urlToBe(platform.settings().portalUrl() + "/"));
     }
 
+    /** A six-digit code of none of the windows the realm accepts now. */
+    private static String wrongCode(Totp totp) {
+        Instant now = Instant.now();
+        Set<String> accepted = Set.of(totp.codeAt(now.minusSeconds(30)), totp.codeAt(now), totp.codeAt(now.plusSeconds(30)));
+        return Stream.of("000000", "111111", "222222", "333333").filter(code -> !accepted.contains(code)).findFirst()
+                .orElseThrow();
+    }
 
     private static List<String> zipEntries(byte[] zip) throws Exception {
         List<String> names = new ArrayList<>();

@@ -6,10 +6,7 @@
     <#if section = "header">
         ${msg("civisOtpTitle_" + civisOtpChannel)}
     <#elseif section = "form">
-        <#if civisStepUpReason??>
-            <#-- Why the code is asked: the act the citizen asked for in the portal (fr.civis.keycloak.otp.StepUpReason). -->
-            <p id="civis-stepup-reason">${msg("civisStepUpReason_" + civisStepUpReason)}</p>
-        </#if>
+        <#-- The step-up's reason, when the portal gave one, is said by template.ftl above the form. -->
         <p id="civis-otp-sent">${msg("civisOtpSent_" + civisOtpChannel, civisOtpDestination, civisOtpMinutes)}</p>
         <form id="civis-otp-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
             <@field.input name="code" label=msg("civisOtpCodeLabel") autocomplete="one-time-code" autofocus=true />

@@ -265,6 +265,11 @@
             </div>
         </#if>
 
+        <#if civisStepUpReason??>
+            <#-- Why a second factor is asked, on every page that asks one (e-mail or SMS code, TOTP, security key):
+                 the act the citizen asked for in the portal (fr.civis.keycloak.otp.StepUpReason). -->
+            <p id="civis-stepup-reason">${msg("civisStepUpReason_" + civisStepUpReason)}</p>
+        </#if>
         <#nested "form">
 
         <#if auth?has_content && auth.showTryAnotherWayLink()>

@@ -674,6 +674,14 @@ export function renderDocuments() {
   renderTodo();
 }
 
+/** A paper was replaced on its own screen: said here, where the person comes back; the space used changed. */
+export function documentReplaced(message) {
+  state.listError = null;
+  state.listStatus = message;
+  renderListMessages();
+  loadSafe();
+}
+
 /** Entering the screen again: the papers and what awaits may have changed (a paper added for a service's request). */
 export function enterDocuments() {
   if (justStarted) {

@@ -59,7 +59,15 @@ export function renderTodo() {
   for (const doc of expiring) {
     const date = formatLocalDate(doc.validUntil, lang);
     const key = doc.expired === true ? 'todo.expired' : 'todo.expiring';
-    items.push(element('li', 'todo-expiring', t(key, { title: String(doc.title ?? ''), date })));
+    const item = element('li', 'todo-expiring', t(key, { title: String(doc.title ?? ''), date }));
+    // The same screen as the reminder e-mail's link: that paper, ready to be replaced.
+    const link = element('a', 'todo-replace', t('todo.replaceLink'));
+    link.href = `#/documents/${encodeURIComponent(String(doc.id ?? ''))}/remplacer`;
+    link.dataset.route = 'replace';
+    link.dataset.routeId = String(doc.id ?? '');
+    link.setAttribute('aria-label', t('todo.replaceLink.label', { title: String(doc.title ?? '') }));
+    item.append(' ', link);
+    items.push(item);
   }
   $('todo-list').replaceChildren(...items);
   $('todo').hidden = items.length === 0;

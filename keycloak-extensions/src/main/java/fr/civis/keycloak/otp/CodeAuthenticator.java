@@ -126,7 +126,7 @@ abstract class CodeAuthenticator implements Authenticator {
                 .setAttribute("civisOtpDestination", destination(context.getUser()).map(this::masked).orElse(""))
                 .setAttribute("civisOtpMinutes", LoginMessages.minutes(codes.settings()));
         // A step-up asked by the portal: the page says again why the code is asked (the portal said it before).
-        StepUpReason.of(context.getAuthenticationSession()).ifPresent(act -> form.setAttribute("civisStepUpReason", act));
+        StepUpReason.tell(context, form);
         if (error != null) {
             form.addError(new FormMessage("code", error, args));
         }

@@ -176,6 +176,7 @@ class DocumentController {
     @Operation(summary = "Aperçu d'une page : l'image elle-même (JPEG, PNG, WebP) ou la page d'un PDF rendue en PNG.",
             description = "L'en-tête Civis-Page-Count donne le nombre de pages. Erreurs : 404 document-not-found, "
                     + "422 preview-unavailable (HEIC, PDF protégé ou illisible, page hors du document), "
+                    + "422 preview-too-long (page trop longue à dessiner), "
                     + "503 preview-busy.")
     ResponseEntity<byte[]> preview(Owner owner, @PathVariable UUID id, @RequestParam(defaultValue = "1") int page)
             throws IOException {

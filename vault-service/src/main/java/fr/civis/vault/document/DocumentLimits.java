@@ -3,6 +3,8 @@ package fr.civis.vault.document;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
+import java.time.Duration;
+
 import org.springframework.http.HttpStatus;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +24,8 @@ import fr.civis.common.problem.ProblemException;
  * @param maxImagePixels      most pixels (width × height) an image's header may declare (422 beyond): far above a
  *                            phone's photo (12 to 48 megapixels), far below what makes a decoder use gigabytes
  *                            (ADR 0012)
+ * @param previewTime         longest time the drawing of a PDF's page for its preview may take (422
+ *                            {@code preview-too-long} beyond): a hostile PDF can ask for minutes of CPU (ADR 0024)
  */
 @Validated
 @ConfigurationProperties("civis.documents")
@@ -30,7 +34,8 @@ public record DocumentLimits(
         @NotNull @DefaultValue("500MB") DataSize quota,
         @DefaultValue("200") int maxDocuments,
         @NotNull @DefaultValue("4MB") DataSize verifyBeforeSending,
-        @Positive @DefaultValue("50000000") long maxImagePixels) {
+        @Positive @DefaultValue("50000000") long maxImagePixels,
+        @NotNull @DefaultValue("10s") Duration previewTime) {
 
     /** 413, naming the limit in force. */
     ProblemException tooLarge() {

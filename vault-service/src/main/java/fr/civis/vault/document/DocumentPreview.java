@@ -3,6 +3,8 @@ package fr.civis.vault.document;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -11,11 +13,15 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.contentstream.operator.Operator;
+import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.rendering.PageDrawer;
+import org.apache.pdfbox.rendering.PageDrawerParameters;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +32,8 @@ import fr.civis.vault.citizen.Owner;
  * What the portal shows of a document (docs/adr/0022-expiry-reminders.md). A picture the browser can draw is sent as
  * it is, to an {@code <img>}, which runs nothing. A PDF can carry scripts, forms, links, launch actions and attached
  * files: none of it reaches the browser, which gets one page rendered here to pixels (PNG). The PDF is opened in
- * memory only (its plaintext never touches the disk), the image's size is bounded, and few renders run at once.
+ * memory only (its plaintext never touches the disk), one page is drawn, the image's size is bounded, the drawing's
+ * time too ({@code civis.documents.preview-time}), and few renders run at once.
  */
 @Component
 class DocumentPreview {
@@ -39,10 +46,12 @@ class DocumentPreview {
     private static final Set<String> DRAWN_BY_BROWSERS = Set.of("image/jpeg", "image/png", "image/webp");
 
     private final DocumentReader reader;
+    private final Duration renderTime;
     private final Semaphore renders = new Semaphore(CONCURRENT_RENDERS);
 
-    DocumentPreview(DocumentReader reader) {
+    DocumentPreview(DocumentReader reader, DocumentLimits limits) {
         this.reader = reader;
+        this.renderTime = limits.previewTime();
     }
 
     /** @param pages how many pages the document has (1 for a picture) */
@@ -60,7 +69,11 @@ class DocumentPreview {
         if (!"application/pdf".equals(content.contentType())) {
             throw unavailable(null); // HEIC: no browser draws it, and the JDK does not decode it
         }
-        byte[] pdf = plaintext(content);
+        return renderPdf(plaintext(content), page);
+    }
+
+    /** One page of a PDF as a PNG, within the time allowed; 422 when it cannot be drawn, or not in time. */
+    Preview renderPdf(byte[] pdf, int page) {
         try {
             if (!renders.tryAcquire(10, TimeUnit.SECONDS)) {
                 throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "preview-busy");
@@ -79,18 +92,54 @@ class DocumentPreview {
             if (!(side >= 1)) {
                 throw unavailable(null);
             }
-            PDFRenderer renderer = new PDFRenderer(document);
+            PDFRenderer renderer = new TimedRenderer(document, System.nanoTime() + renderTime.toNanos());
             // Large pictures inside the page are read at the resolution shown, not decoded whole.
             renderer.setSubsamplingAllowed(true);
             BufferedImage image = renderer.renderImage(page - 1, Math.min(MAX_SCALE, MAX_SIDE / side), ImageType.RGB);
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             ImageIO.write(image, "png", png);
             return new Preview("image/png", png.toByteArray(), pages);
+        } catch (RenderTooLong overrun) {
+            throw new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "preview-too-long", overrun);
         } catch (IOException unreadable) {
             // Damaged, or protected by a password: the citizen can still download it.
             throw unavailable(unreadable);
         } finally {
             renders.release();
+        }
+    }
+
+    /**
+     * Stops a page whose drawing takes longer than allowed: a hostile (or merely enormous) PDF can hold millions of
+     * drawing operators, or forms drawn inside forms, and keep a CPU for minutes. Every operator, at any depth, passes
+     * here; the check throws an unchecked exception, which PDFBox does not swallow as it does some IOExceptions.
+     */
+    private static final class TimedRenderer extends PDFRenderer {
+
+        private final long deadline;
+
+        TimedRenderer(PDDocument document, long deadline) {
+            super(document);
+            this.deadline = deadline;
+        }
+
+        @Override
+        protected PageDrawer createPageDrawer(PageDrawerParameters parameters) throws IOException {
+            return new PageDrawer(parameters) {
+                @Override
+                protected void processOperator(Operator operator, List<COSBase> operands) throws IOException {
+                    if (System.nanoTime() - deadline > 0) {
+                        throw new RenderTooLong();
+                    }
+                    super.processOperator(operator, operands);
+                }
+            };
+        }
+    }
+
+    private static final class RenderTooLong extends RuntimeException {
+        RenderTooLong() {
+            super("The page took longer to draw than allowed", null, false, false);
         }
     }
 

@@ -139,7 +139,9 @@ class ExpiryReminderJob {
         String date = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
                 .withLocale(english ? Locale.ENGLISH : Locale.FRENCH).format(due.validUntil());
         boolean past = due.validUntil().isBefore(today);
-        String link = settings.portalUrl().toString();
+        // The portal's screen that opens this very paper, ready to be replaced: only its opaque id in the address,
+        // and the portal reads it with the citizen's own token (another account gets a 404).
+        String link = replaceLink(due.document());
         SimpleMailMessage message = new SimpleMailMessage();
         message.setFrom(settings.mailFrom());
         message.setTo(contact.email());
@@ -149,8 +151,7 @@ class ExpiryReminderJob {
                     Hello,
 
                     A document in your document safe %s on %s.
-                    To replace it, sign in and add the new one: %s
-                    The "To do" list shows which document it is.
+                    To replace it, open this link and sign in: %s
 
                     You can turn these reminders off in "My account".
                     This message was sent automatically; please do not reply.
@@ -161,13 +162,17 @@ class ExpiryReminderJob {
                     Bonjour,
 
                     Un document de votre coffre-fort numérique %s le %s.
-                    Pour le remplacer, connectez-vous et ajoutez le nouveau : %s
-                    La liste « À faire » vous indique de quel document il s'agit.
+                    Pour le remplacer, ouvrez ce lien et connectez-vous : %s
 
                     Vous pouvez couper ces rappels dans « Mon compte ».
                     Ce message est envoyé automatiquement, merci de ne pas y répondre.
                     """.formatted(past ? "est arrivé à échéance" : "arrive à échéance", date, link));
         }
         return message;
+    }
+
+    /** {portal}/#/documents/{id}/remplacer: the fragment stays in the browser, the id says nothing of the paper. */
+    String replaceLink(UUID document) {
+        return settings.portalUrl().resolve("#/documents/" + document + "/remplacer").toString();
     }
 }

@@ -145,8 +145,13 @@ class ExpiryReminderJobTest {
                 .containsExactlyInAnyOrder("camille@civis.localhost", "dominique@civis.localhost");
         for (SimpleMailMessage message : sent) {
             assertThat(message.getSubject()).isEqualTo("Un de vos documents arrive à échéance");
-            assertThat(message.getText()).contains("http://localhost:8082/").doesNotContain("piece-identite");
+            assertThat(message.getText()).doesNotContain("piece-identite");
         }
+        // Each e-mail links to the portal's screen that replaces its own paper.
+        assertThat(sent).extracting(SimpleMailMessage::getText).anySatisfy(text -> assertThat(text)
+                .contains("http://localhost:8082/#/documents/" + soon + "/remplacer"));
+        assertThat(sent).extracting(SimpleMailMessage::getText).anySatisfy(text -> assertThat(text)
+                .contains("http://localhost:8082/#/documents/" + due + "/remplacer"));
         // On its last day, the paper that had its « soon » reminder gets its « due » one, once.
         assertThat(job.findDue(TODAY.plusDays(30))).extracting(ExpiryReminderJob.Due::document, ExpiryReminderJob.Due::kind)
                 .contains(org.assertj.core.groups.Tuple.tuple(soon, ExpiryReminderJob.Kind.DUE));
