@@ -56,12 +56,8 @@ class DocumentRepository {
     }
 
     List<DocumentRow> page(String owner, Optional<DocumentType> type, int page, int size) {
-        return jdbc.sql("""
-                SELECT * FROM document WHERE owner = :owner AND (CAST(:type AS TEXT) IS NULL OR type = :type)
-                ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset
-                """)
-                .param("owner", owner).param("type", type.map(DocumentType::code).orElse(null))
-                .param("limit", size).param("offset", (long) page * size)
+        String code = type.map(DocumentType::code).orElse(null);
+        return jdbc.sql(ListingSql.PAGE).params(owner, code, code, size, (long) page * size)
                 .query(DocumentRepository::row).list();
     }
 
@@ -76,9 +72,8 @@ class DocumentRepository {
     }
 
     long count(String owner, Optional<DocumentType> type) {
-        return jdbc.sql("SELECT count(*) FROM document WHERE owner = :owner AND (CAST(:type AS TEXT) IS NULL OR type = :type)")
-                .param("owner", owner).param("type", type.map(DocumentType::code).orElse(null))
-                .query(Long.class).single();
+        String code = type.map(DocumentType::code).orElse(null);
+        return jdbc.sql(ListingSql.COUNT).params(owner, code, code).query(Long.class).single();
     }
 
     Usage usage(String owner) {

@@ -1,0 +1,189 @@
+package fr.civis.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+
+import fr.civis.vault.document.ListingSql;
+
+/**
+ * {@code GET /api/v1/documents} at scale, on the database side: vault-service's migrations (its indexes) on the
+ * platform's PostgreSQL binaries, rows generated in the database itself (sealed fields as random bytes of their real
+ * sizes; no content objects), then the listing's own two statements ({@link ListingSql}, compiled from vault-service's
+ * sources: the count, then the first page of 20) for a random citizen at a time, first at 10,000 rows (100
+ * citizens), then, in the same run, at 10 million (100,000 citizens), each after {@code VACUUM ANALYZE}. One in five
+ * listings filters by a type. Prints p50/p99 for each size, their ratio, and the plans at the larger size.
+ *
+ * <pre>java -cp bench/target/benchmarks.jar fr.civis.bench.DocumentListing</pre>
+ * System properties: {@code bench.citizens} (100,000), {@code bench.perCitizen} (100), {@code bench.rounds} (2,000).
+ */
+public final class DocumentListing {
+
+    private static final int SMALL_CITIZENS = 100;
+    private static final int PAGE_SIZE = 20;
+    private static final String[] TYPES = {"justificatif-domicile", "avis-imposition", "piece-identite",
+            "attestation-caf", "autre"};
+
+    public static void main(String[] args) throws Exception {
+        int citizens = Integer.getInteger("bench.citizens", 100_000);
+        int perCitizen = Integer.getInteger("bench.perCitizen", 100);
+        int rounds = Integer.getInteger("bench.rounds", 2_000);
+        Path data = Files.createTempDirectory("listing-bench");
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
+                .start()) {
+            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:vault-migrations").load()
+                    .migrate();
+            System.out.printf("Document listing, PostgreSQL %s, %d CPUs, %d rounds per size, page of %d%n",
+                    JournalAppends.serverVersion(postgres), Runtime.getRuntime().availableProcessors(), rounds,
+                    PAGE_SIZE);
+            System.out.printf("%12s %10s %12s %10s %10s%n", "rows", "citizens", "generated s", "p50 ms", "p99 ms");
+            try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+                long started = System.nanoTime();
+                generate(connection, 0, SMALL_CITIZENS, perCitizen);
+                long[] small = measure(connection, SMALL_CITIZENS, rounds);
+                print((long) SMALL_CITIZENS * perCitizen, SMALL_CITIZENS, started, small);
+
+                started = System.nanoTime();
+                for (int from = SMALL_CITIZENS; from < citizens; from += 10_000) {
+                    generate(connection, from, Math.min(citizens, from + 10_000), perCitizen);
+                }
+                long[] large = measure(connection, citizens, rounds);
+                print((long) citizens * perCitizen, citizens, started, large);
+                System.out.printf("p99 at %,d rows / p99 at %,d rows: %.2f%n", (long) citizens * perCitizen,
+                        (long) SMALL_CITIZENS * perCitizen,
+                        (double) JournalAppends.percentile(large, 0.99) / JournalAppends.percentile(small, 0.99));
+                explain(connection, ListingSql.COUNT, owner(citizens / 2), null);
+                explain(connection, ListingSql.PAGE, owner(citizens / 2), null);
+                explain(connection, ListingSql.PAGE, owner(citizens / 3), TYPES[1]);
+                try (Statement statement = connection.createStatement(); ResultSet size = statement.executeQuery(
+                        "SELECT pg_size_pretty(pg_table_size('document')), "
+                                + "pg_size_pretty(pg_relation_size('document_owner_created'))")) {
+                    size.next();
+                    System.out.printf("%nTable %s, index document_owner_created %s%n", size.getString(1),
+                            size.getString(2));
+                }
+            }
+        } finally {
+            JournalAppends.deleteRecursively(data);
+        }
+    }
+
+    /** Citizens {@code from} (inclusive) to {@code to}, each with a key and {@code perCitizen} documents. */
+    private static void generate(Connection connection, int from, int to, int perCitizen) throws Exception {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO citizen_key (owner, wrapped_key, master_key_id) SELECT "
+                    + "md5('citizen-' || c)::uuid::text, sha256(c::text::bytea) || sha256(c::text::bytea), 'bench' "
+                    + "FROM generate_series(" + from + ", " + (to - 1) + ") c");
+            // A sealed title or file name is ~60 bytes, a wrapped key ~90: random bytes of those sizes, so that rows
+            // and pages are as wide as the vault's.
+            statement.execute("INSERT INTO document (id, owner, type, title_sealed, filename_sealed, content_type, "
+                    + "size_bytes, sha256, object_name, content_version, wrapped_key, valid_until, created_at, "
+                    + "updated_at) SELECT gen_random_uuid(), md5('citizen-' || c)::uuid::text, "
+                    + "(ARRAY['" + String.join("','", TYPES) + "'])[1 + (d % " + TYPES.length + ")], "
+                    + "sha256(random()::text::bytea) || sha256(random()::text::bytea), "
+                    + "sha256(random()::text::bytea) || sha256(random()::text::bytea), 'application/pdf', "
+                    + "100000 + (random() * 5000000)::bigint, sha256(random()::text::bytea), gen_random_uuid()::text, "
+                    + "1, sha256(random()::text::bytea) || sha256(random()::text::bytea) || sha256(d::text::bytea), "
+                    + "CASE WHEN d % 3 = 0 THEN current_date + (d % 400) END, "
+                    + "now() - random() * interval '1000 days', now() "
+                    + "FROM generate_series(" + from + ", " + (to - 1) + ") c, generate_series(1, " + perCitizen + ") d");
+            // As autovacuum would have left them: statistics, and the visibility map that allows index-only scans.
+            statement.execute("VACUUM ANALYZE citizen_key, document");
+        }
+    }
+
+    /** Each round: a random citizen's count and first page, as {@code DocumentReader.page} asks them. */
+    private static long[] measure(Connection connection, int citizens, int rounds) throws Exception {
+        SplittableRandom random = new SplittableRandom(42);
+        long[] times = new long[rounds];
+        try (PreparedStatement count = connection.prepareStatement(ListingSql.COUNT);
+             PreparedStatement page = connection.prepareStatement(ListingSql.PAGE)) {
+            for (int warm = 0; warm < 200; warm++) {
+                list(count, page, owner(random.nextInt(citizens)), null);
+            }
+            for (int i = 0; i < rounds; i++) {
+                String type = random.nextInt(5) == 0 ? TYPES[random.nextInt(TYPES.length)] : null;
+                String owner = owner(random.nextInt(citizens));
+                long t0 = System.nanoTime();
+                int rows = list(count, page, owner, type);
+                times[i] = System.nanoTime() - t0;
+                if (rows == 0) {
+                    throw new IllegalStateException("No document listed for a generated citizen");
+                }
+            }
+        }
+        Arrays.sort(times);
+        return times;
+    }
+
+    private static int list(PreparedStatement count, PreparedStatement page, String owner, String type)
+            throws Exception {
+        bind(count, owner, type);
+        try (ResultSet total = count.executeQuery()) {
+            total.next();
+            total.getLong(1);
+        }
+        bind(page, owner, type);
+        page.setInt(4, PAGE_SIZE);
+        page.setLong(5, 0);
+        int rows = 0;
+        try (ResultSet row = page.executeQuery()) {
+            while (row.next()) {
+                row.getObject("id");
+                row.getBytes("title_sealed");
+                row.getBytes("wrapped_key");
+                row.getTimestamp("created_at");
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    private static void bind(PreparedStatement statement, String owner, String type) throws Exception {
+        statement.setString(1, owner);
+        statement.setString(2, type);
+        statement.setString(3, type);
+    }
+
+    private static String owner(int citizen) throws Exception {
+        byte[] md5 = java.security.MessageDigest.getInstance("MD5")
+                .digest(("citizen-" + citizen).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String hex = java.util.HexFormat.of().formatHex(md5);
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20);
+    }
+
+    private static void explain(Connection connection, String sql, String owner, String type) throws Exception {
+        String statement = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql;
+        try (PreparedStatement explained = connection.prepareStatement(statement)) {
+            bind(explained, owner, type);
+            if (sql.equals(ListingSql.PAGE)) {
+                explained.setInt(4, PAGE_SIZE);
+                explained.setLong(5, 0);
+            }
+            System.out.println();
+            System.out.println("Plan — " + (sql.equals(ListingSql.PAGE) ? "page" : "count")
+                    + (type == null ? "" : ", one type"));
+            try (ResultSet row = explained.executeQuery()) {
+                while (row.next()) {
+                    System.out.println("  " + row.getString(1));
+                }
+            }
+        }
+    }
+
+    private static void print(long rows, int citizens, long started, long[] times) {
+        System.out.printf("%,12d %,10d %12d %10.2f %10.2f%n", rows, citizens,
+                (System.nanoTime() - started) / 1_000_000_000L, JournalAppends.percentile(times, 0.50) / 1e6,
+                JournalAppends.percentile(times, 0.99) / 1e6);
+    }
+}
