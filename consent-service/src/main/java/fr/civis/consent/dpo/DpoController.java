@@ -163,7 +163,7 @@ class DpoController {
 
     @PutMapping(path = "/api/v1/dpo/reports/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Fait avancer un signalement (in-progress, answered) avec une note ; le changement est journalisé. "
-            + "Erreurs : 400 report-invalid, 404 report-not-found, 409 report-closed (dpo, eidas2)")
+            + "Erreurs : 400 report-invalid, 400 report-note-required, 404 report-not-found, 409 report-closed (dpo, eidas2)")
     ReportView follow(@AuthenticationPrincipal Jwt token, @PathVariable java.util.UUID id,
             @Valid @RequestBody FollowUp request) {
         return view(reports.follow(id, request.status(), request.note(), token.getSubject()));

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -66,6 +67,7 @@ public class Reports {
     private final Receipts receipts;
     private final Clock clock;
 
+    @Autowired
     Reports(JdbcClient jdbc, Journal journal, Receipts receipts, Clock clock) {
         this(jdbc, journal::append, receipts, clock);
     }
@@ -143,9 +145,11 @@ public class Reports {
     @Transactional
     public Report follow(UUID id, String status, String note, String dpo) {
         String text = note == null ? null : note.strip();
-        if (!STATUSES.contains(status) || "new".equals(status) || (text != null && text.length() > MAX_TEXT)
-                || ("answered".equals(status) && (text == null || text.isEmpty()))) {
+        if (!STATUSES.contains(status) || "new".equals(status) || (text != null && text.length() > MAX_TEXT)) {
             throw new ProblemException(HttpStatus.BAD_REQUEST, "report-invalid");
+        }
+        if ("answered".equals(status) && (text == null || text.isEmpty())) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "report-note-required");
         }
         Report report = jdbc.sql(SELECT + " WHERE id = :id FOR UPDATE").param("id", id).query((row, n) -> report(row))
                 .optional().orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND, "report-not-found"));

@@ -119,6 +119,8 @@ class ReportsDataTest {
         Reports.Report report = reports.create(ALICE, List.of(access(ALICE)), "Qui est-ce ?");
 
         assertThatThrownBy(() -> reports.follow(report.id(), "answered", " ", "dpo-sub"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("report-note-required"));
+        assertThatThrownBy(() -> reports.follow(report.id(), "new", null, "dpo-sub"))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("report-invalid"));
         assertThat(reports.follow(report.id(), "in-progress", null, "dpo-sub").status()).isEqualTo("in-progress");
         Reports.Report answered = reports.follow(report.id(), "answered", "Le service a été interrogé.", "dpo-sub");
