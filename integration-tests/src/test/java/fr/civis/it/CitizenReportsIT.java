@@ -41,7 +41,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The citizen's side of the journal on the real platform (docs/adr/0025): mairie-demo fetches a released paper
  * through the vault and the citizen receives exactly one French e-mail (GreenMail) naming neither the paper nor the
- * service; turned off in « Mon compte » (Chromium), the next fetch sends none. From « Qui a consulté ce document » the
+ * service, not again after consent-service is killed and restarted, and not lost while the relay is down; turned off
+ * in « Mon compte » (Chromium), the next fetch sends none. From « Qui a consulté ce document » the
  * citizen reports their access to the DPO; the DPO's console shows the report with its signed extract verified and
  * answers it, each change journaled. A citizen cannot report another citizen's entry (404), and axe finds no serious
  * violation on the new screens.
@@ -134,7 +135,8 @@ class CitizenReportsIT extends BrowserTest {
 
     @Test
     @Order(1)
-    void a_fetch_mails_the_citizen_once_and_a_citizen_cannot_report_another_citizens_entry() throws Exception {
+    void a_fetch_mails_the_citizen_once_even_after_a_crash_or_a_relay_outage_and_nobody_reports_another_citizens_entry()
+            throws Exception {
         long entry = fetch(camille);
 
         assertThat(awaitNotice(entry)).isEqualTo("sent");
@@ -146,6 +148,29 @@ class CitizenReportsIT extends BrowserTest {
         Thread.sleep(25_000);
         assertThat(accessMails(CAMILLE)).hasSize(1);
 
+        // consent-service crashes (SIGKILL) and starts again: once it has sent the next access's e-mail (Dominique's,
+        // the probe), Camille's is still the only one she got.
+        platform.kill("consent-service");
+        platform.restart("consent-service");
+        long theirs = fetch(dominique);
+        assertThat(awaitNotice(theirs)).isEqualTo("sent");
+        assertThat(accessMails(DOMINIQUE)).hasSize(1);
+        assertThat(accessMails(CAMILLE)).hasSize(1);
+
+        // The relay is down when the next access happens: nothing is marked handled, and once the relay is back the
+        // e-mail goes, once (GreenMail starts again empty).
+        platform.stop("greenmail");
+        long during;
+        try {
+            during = fetch(camille);
+            Thread.sleep(25_000); // two runs of the job, each refused by the relay
+            assertThat(queryOne("SELECT outcome FROM access_notice WHERE entry_seq = ?", during)).isEmpty();
+        } finally {
+            platform.restart("greenmail");
+        }
+        assertThat(awaitNotice(during)).isEqualTo("sent");
+        assertThat(accessMails(CAMILLE)).hasSize(1);
+
         // The setting: on by default, validated, problem+json in French.
         assertThat(VaultApi.json(dominique.api().get("/api/v1/me/access-notices")).get("enabled").asBoolean()).isTrue();
         HttpResponse<String> invalid = dominique.api().putJson("/api/v1/me/access-notices", "{\"enabled\": \"non\"}");
@@ -154,7 +179,6 @@ class CitizenReportsIT extends BrowserTest {
         assertThat(VaultApi.json(invalid).get("code").asString()).isEqualTo("invalid-request");
 
         // Ownership: Camille cannot report Dominique's access, alone or among her own; nothing is stored.
-        long theirs = fetch(dominique);
         for (String ids : List.of("[" + theirs + "]", "[" + entry + ", " + theirs + "]")) {
             HttpResponse<String> refused = camille.api().postJson("/api/v1/me/reports",
                     "{\"entryIds\": " + ids + ", \"comment\": \"Pas moi\"}");

@@ -98,6 +98,9 @@ function entryItem(entry, lang) {
     box.type = 'checkbox';
     box.id = `report-pick-${entry.entryId}`;
     box.className = 'report-pick';
+    // Every line has the same label: the line's heading (service and outcome) tells them apart for a screen reader.
+    heading.id = `access-entry-${entry.entryId}`;
+    box.setAttribute('aria-describedby', heading.id);
     box.checked = state.picked.has(entry.entryId);
     box.addEventListener('change', () => {
       if (box.checked) {
