@@ -45,7 +45,7 @@ public class Reports {
 
     /** The kinds a citizen sees in their access history: the only ones they may report. */
     static final List<String> HISTORY_KINDS = List.of("grant", "access", "denial", "refusal", "revocation", "ending");
-    public static final List<String> STATUSES = List.of("new", "in-progress", "answered");
+    static final List<String> STATUSES = List.of("new", "in-progress", "answered");
     static final int MAX_ENTRIES = 50;
     static final int MAX_TEXT = 2000;
 
