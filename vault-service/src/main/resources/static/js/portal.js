@@ -26,7 +26,7 @@ import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from
 import { cryptoAvailable } from './oidc.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { renderAccount, setAccount } from './screens/account.js';
-import { enterAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
+import { enterAccesses, initAccesses, renderAccesses, resetAccesses } from './screens/accesses.js';
 import {
   documentReplaced,
   enterDocuments,
@@ -47,7 +47,7 @@ import {
 } from './screens/release.js';
 import { enterShare, initShare, resetShare, resumeShare, translateShare } from './screens/share.js';
 import { enterShares, initShares, renderShares, resetShares, resumeShares } from './screens/shares.js';
-import { enterReminders, initReminders, resetReminders } from './screens/reminders.js';
+import { enterMailSwitches, initMailSwitches, resetMailSwitches } from './screens/mail-switches.js';
 import { enterReplace, initReplace, renderReplace, resetReplace } from './screens/replace.js';
 import { initSecurity, renderSecurity, resetSecurity, startSecurity } from './screens/security.js';
 import { $ } from './ui.js';
@@ -259,7 +259,7 @@ function forgetTokens() {
   closeAllDialogs();
   resetDocuments();
   resetSecurity();
-  resetReminders();
+  resetMailSwitches();
   resetRelease();
   resetShares();
   resetShare();
@@ -350,7 +350,7 @@ function defineScreens() {
     enter: enterReplace,
   });
   defineScreen('account', {
-    path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title', enter: enterReminders,
+    path: 'compte', section: $('account'), heading: $('account-title'), titleKey: 'account.title', enter: enterMailSwitches,
   });
   defineScreen('security', { path: 'securite', section: $('security'), heading: $('security-title'), titleKey: 'security.title' });
 }
@@ -393,7 +393,8 @@ async function start() {
   defineScreens();
   startRouter({ isSignedIn: signedInAndKnown, changed: renderTitle });
   initDocuments();
-  initReminders();
+  initMailSwitches();
+  initAccesses();
   initSecurity({ act: (action, acr) => login({ acr, action }) });
   initRelease();
   initShares();

@@ -3,13 +3,13 @@
 // stays in this module's memory; every text is written with textContent; no inline script or style (strict CSP).
 
 import { api, apiJson, configureApi, errorMessage, newGeneration, portalConfig, responseBlob, saveBlob } from './api.js';
-import { closeAllDialogs, openDialog, wireDialogs } from './dialogs.js';
+import { closeAllDialogs, closeDialog, openDialog, wireDialogs } from './dialogs.js';
 import { filenameFromContentDisposition, formatDateTime, parseDuration } from './format.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
 import { decodeJwtPayload } from './oidc.js';
 import { drawChart } from './chart.js';
-import { $, durationText, element, fact, show } from './ui.js';
+import { $, durationText, element, fact, plural, show } from './ui.js';
 
 const PENDING_LOGIN_KEY = 'civis.dpo.pendingLogin';
 // The console's API needs a login at eidas2 (two factors): it is asked for at once, not after a refusal.
@@ -30,6 +30,8 @@ let anomalies = null; // { thresholds, anomalies }
 let figures = []; // per day and service
 let retention = null; // { accessEvents, securityEvents, endedConsents, schedule, purges }
 let purgeStatus = null;
+let reports = null; // the citizens' reports, newest first, each with the check of its signed extract
+let following = null; // the report the open follow-up dialog is about
 const SERIES = [
   { key: 'grants', labelKey: 'figures.grants' },
   { key: 'accesses', labelKey: 'figures.accesses' },
@@ -57,6 +59,54 @@ function render() {
   renderAnomalies();
   renderFigures();
   renderRetention();
+  renderReports();
+}
+
+function renderReports() {
+  const list = $('reports-list');
+  list.replaceChildren();
+  if (!reports) {
+    show($('reports-status'), null);
+    return;
+  }
+  show($('reports-status'), { key: reports.length ? 'reports.found' : 'reports.none', params: { count: reports.length } });
+  const lang = currentLanguage();
+  for (const report of reports) {
+    const item = element('li', 'item report');
+    item.dataset.report = report.id;
+    item.dataset.status = report.status;
+    item.append(element('h3', 'item-title', t('reports.heading', {
+      date: formatDateTime(report.createdAt, lang), citizen: report.citizen,
+    })));
+    const facts = element('dl', 'item-facts');
+    fact(facts, t('reports.status'), t(`reportStatus.${report.status}`));
+    fact(facts, t('reports.entries'), (report.entryIds ?? []).join(', '));
+    fact(facts, t('reports.comment'), report.comment);
+    const check = report.check ?? {};
+    const verified = element('dd', `report-check ${check.ok ? 'report-check-ok' : 'report-check-bad'}`,
+      check.ok ? t(plural('reports.extractOk', (check.entries ?? []).length), { count: (check.entries ?? []).length })
+        : check.signatureValid ? t('reports.extractMismatch', {
+          entries: (check.entries ?? []).filter((entry) => !entry.matches).map((entry) => entry.entryId).join(', '),
+        }) : t('reports.extractBadSignature'));
+    const row = element('div', 'fact');
+    row.append(element('dt', null, t('reports.extract')), verified);
+    facts.append(row);
+    fact(facts, t('reports.note'), report.note);
+    if (report.status !== 'new') {
+      fact(facts, t('reports.updated'), formatDateTime(report.updatedAt, lang));
+    }
+    item.append(facts);
+    if (report.status !== 'answered') {
+      const button = element('button', 'button button-secondary', t('reports.follow'));
+      button.type = 'button';
+      button.id = `follow-${report.id}`;
+      button.addEventListener('click', () => openFollow(report, button));
+      const actions = element('p', 'actions');
+      actions.append(button);
+      item.append(actions);
+    }
+    list.append(item);
+  }
 }
 
 function renderAnomalies() {
@@ -285,6 +335,44 @@ async function purgeNow() {
   render();
 }
 
+// --- Reports ---------------------------------------------------------------------------
+
+async function loadReports() {
+  try {
+    const rows = await apiJson('/api/v1/dpo/reports');
+    reports = Array.isArray(rows) ? rows : [];
+  } catch (failure) {
+    fail(failure);
+  }
+  render();
+}
+
+function openFollow(report, opener) {
+  following = report;
+  $('follow-about').textContent = t('follow.about', { citizen: report.citizen, date: formatDateTime(report.createdAt, currentLanguage()) });
+  $('follow-status').value = report.status === 'new' ? 'in-progress' : 'answered';
+  $('follow-note').value = report.note ?? '';
+  openDialog($('follow-dialog'), { returnFocus: () => opener, fallback: () => $('reports-title'), first: $('follow-status') });
+}
+
+async function submitFollow(event) {
+  event.preventDefault();
+  if (!following) {
+    return;
+  }
+  const note = $('follow-note').value.trim();
+  try {
+    await apiJson(`/api/v1/dpo/reports/${encodeURIComponent(following.id)}`, {
+      method: 'PUT', json: { status: $('follow-status').value, note: note || null },
+    });
+    following = null;
+    closeDialog($('follow-dialog'));
+    await loadReports();
+  } catch (failure) {
+    show($('follow-error'), errorMessage(failure));
+  }
+}
+
 // --- Reveal ----------------------------------------------------------------------------
 
 function openReveal(entry, opener) {
@@ -388,6 +476,8 @@ function signedOut() {
   figures = [];
   retention = null;
   purgeStatus = null;
+  reports = null;
+  following = null;
 }
 
 function logout() {
@@ -410,6 +500,7 @@ async function start() {
   $('export-json').addEventListener('click', () => runExport('json'));
   $('verify-button').addEventListener('click', verify);
   $('reveal-form').addEventListener('submit', submitReveal);
+  $('follow-form').addEventListener('submit', submitFollow);
   $('figures-form').addEventListener('submit', (event) => {
     event.preventDefault();
     loadFigures();
@@ -468,7 +559,7 @@ async function start() {
   user = claims.preferred_username ?? claims.sub;
   render();
   $('search-title').focus();
-  await Promise.all([runSearch(), loadCheckpoint(), loadAnomalies(), loadFigures(), loadRetention()]);
+  await Promise.all([runSearch(), loadCheckpoint(), loadAnomalies(), loadFigures(), loadRetention(), loadReports()]);
 }
 
 start().catch((failure) => {

@@ -97,16 +97,20 @@ public final class Platform implements AutoCloseable {
 
     /** consent-service connects as its runtime role; the owner role runs the migrations. */
     private Map<String, String> consentEnv() throws IOException {
-        return Map.of(
-                "SPRING_DATASOURCE_USERNAME", runtimeRole("consent"),
-                "SPRING_DATASOURCE_PASSWORD", secrets.runtimeRolePassword("consent"),
-                "SPRING_FLYWAY_USER", "consent",
-                "SPRING_FLYWAY_PASSWORD", secrets.databasePassword("consent"),
-                "SPRING_FLYWAY_PLACEHOLDERS_RUNTIMEROLE", runtimeRole("consent"),
-                "CIVIS_RECIPIENTS_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET),
-                "CIVIS_RECEIPTS_WRAPPING_KEY", secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY),
+        return Map.ofEntries(
+                Map.entry("SPRING_DATASOURCE_USERNAME", runtimeRole("consent")),
+                Map.entry("SPRING_DATASOURCE_PASSWORD", secrets.runtimeRolePassword("consent")),
+                Map.entry("SPRING_FLYWAY_USER", "consent"),
+                Map.entry("SPRING_FLYWAY_PASSWORD", secrets.databasePassword("consent")),
+                Map.entry("SPRING_FLYWAY_PLACEHOLDERS_RUNTIMEROLE", runtimeRole("consent")),
+                Map.entry("CIVIS_RECIPIENTS_CLIENT_SECRET", secrets.get(Secrets.CONSENT_CLIENT_SECRET)),
+                Map.entry("CIVIS_RECEIPTS_WRAPPING_KEY", secrets.get(Secrets.CONSENT_RECEIPT_WRAPPING_KEY)),
                 // The DPO console's one registered return address: node 1's, whichever node serves the page.
-                "CIVIS_DPO_REDIRECT_URI", settings.consentUrl() + "/dpo/");
+                Map.entry("CIVIS_DPO_REDIRECT_URI", settings.consentUrl() + "/dpo/"),
+                // The e-mail sent when a service accessed a citizen's document, with a link to the portal (ADR 0025).
+                Map.entry("SPRING_MAIL_HOST", "127.0.0.1"),
+                Map.entry("SPRING_MAIL_PORT", Integer.toString(settings.ports().smtp())),
+                Map.entry("CIVIS_ACCESS_NOTICES_PORTAL_URL", settings.portalUrl() + "/"));
     }
 
     /** A vault instance, talking to {@code consentUrl}; every instance shares the database, bucket and key store. */

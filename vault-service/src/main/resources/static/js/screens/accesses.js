@@ -1,11 +1,13 @@
 // « Qui a consulté ce document » : every time a service asked for this paper, allowed or refused, with the date, the
 // purpose and the outcome; the grants and withdrawals of consents that cover it too (GET
-// /api/v1/documents/{id}/accesses, the journal's entries relayed by the vault).
+// /api/v1/documents/{id}/accesses, the journal's entries relayed by the vault). « Signaler au DPO » sends the lines
+// ticked with a comment (POST /api/v1/me/reports); consent-service signs their extract for the DPO (ADR 0025).
 
 import { apiJson, currentGeneration, errorMessage } from '../api.js';
+import { closeDialog, openDialog } from '../dialogs.js';
 import { formatDateTime } from '../format.js';
 import { currentLanguage, lookup, t } from '../i18n.js';
-import { $, element, fact, show } from '../ui.js';
+import { $, element, fact, plural, setInvalid, show } from '../ui.js';
 
 const state = {
   documentId: null,
@@ -13,6 +15,8 @@ const state = {
   entries: null,
   status: null,
   error: null,
+  picked: new Set(), // entry ids ticked for a report
+  reportStatus: null,
 };
 
 export async function enterAccesses({ id }) {
@@ -20,6 +24,8 @@ export async function enterAccesses({ id }) {
   state.title = null;
   state.entries = null;
   state.error = null;
+  state.picked = new Set();
+  state.reportStatus = null;
   state.status = { key: 'accesses.loading' };
   renderAccesses();
   const started = currentGeneration();
@@ -50,7 +56,8 @@ export async function enterAccesses({ id }) {
 }
 
 export function resetAccesses() {
-  Object.assign(state, { documentId: null, title: null, entries: null, status: null, error: null });
+  Object.assign(state, { documentId: null, title: null, entries: null, status: null, error: null, picked: new Set(),
+    reportStatus: null });
   $('accesses-list').replaceChildren();
 }
 
@@ -85,7 +92,74 @@ function entryItem(entry, lang) {
   }
   fact(facts, t('accesses.outcome'), outcome);
   item.append(facts);
+  if (Number.isInteger(entry.entryId)) {
+    const pick = element('label', 'choice');
+    const box = element('input');
+    box.type = 'checkbox';
+    box.id = `report-pick-${entry.entryId}`;
+    box.className = 'report-pick';
+    // Every line has the same label: the line's heading (service and outcome) tells them apart for a screen reader.
+    heading.id = `access-entry-${entry.entryId}`;
+    box.setAttribute('aria-describedby', heading.id);
+    box.checked = state.picked.has(entry.entryId);
+    box.addEventListener('change', () => {
+      if (box.checked) {
+        state.picked.add(entry.entryId);
+      } else {
+        state.picked.delete(entry.entryId);
+      }
+    });
+    pick.htmlFor = box.id;
+    pick.append(box, element('span', 'choice-text', t('report.pick')));
+    item.append(pick);
+  }
   return item;
+}
+
+function openReport() {
+  const count = state.picked.size;
+  if (count === 0) {
+    show($('report-status'), { key: 'report.noneSelected' }, false);
+    $('report-open').focus();
+    return;
+  }
+  show($('report-status'), null, false);
+  $('report-dialog-text').textContent = t(plural('report.selected', count), { count });
+  setInvalid($('report-comment'), false);
+  openDialog($('report-dialog'), { returnFocus: () => $('report-open'), first: $('report-comment') });
+}
+
+async function sendReport(event) {
+  event.preventDefault();
+  const comment = $('report-comment');
+  const text = comment.value.trim();
+  if (!text) {
+    setInvalid(comment, true);
+    show($('report-error'), { key: 'report.commentMissing' });
+    comment.focus();
+    return;
+  }
+  const send = $('report-send');
+  send.disabled = true;
+  show($('report-error'), null);
+  try {
+    await apiJson('/api/v1/me/reports', { method: 'POST', json: { entryIds: [...state.picked], comment: text } });
+    state.picked = new Set();
+    comment.value = '';
+    state.reportStatus = { key: 'report.sent' };
+    closeDialog($('report-dialog'));
+    renderAccesses();
+  } catch (error) {
+    show($('report-error'), errorMessage(error));
+  } finally {
+    send.disabled = false;
+  }
+}
+
+/** Wires the report's button and dialog once. */
+export function initAccesses() {
+  $('report-open').addEventListener('click', openReport);
+  $('report-form').addEventListener('submit', sendReport);
 }
 
 export function renderAccesses() {
@@ -98,6 +172,8 @@ export function renderAccesses() {
   list.replaceChildren(...entries.map((entry) => entryItem(entry, lang)));
   list.hidden = entries.length === 0;
   $('accesses-empty').hidden = state.entries === null || entries.length > 0;
+  $('accesses-report').hidden = !entries.some((entry) => Number.isInteger(entry.entryId));
+  show($('report-status'), state.reportStatus, false);
   show($('accesses-status'), state.status, false);
   show($('accesses-error'), state.error);
 }

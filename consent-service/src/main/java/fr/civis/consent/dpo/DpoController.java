@@ -21,7 +21,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,6 +34,7 @@ import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.EidasLevel;
 import fr.civis.common.security.RequiresLevel;
 import fr.civis.consent.journal.Journal;
+import fr.civis.consent.report.Reports;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,6 +52,16 @@ class DpoController {
     }
 
     record Page(List<ConsoleEntry> entries, Long next) {
+    }
+
+    /** A citizen's report as the DPO sees it: under a pseudonym, with the check of its signed extract. */
+    record ReportView(java.util.UUID id, String citizen, java.time.Instant createdAt, List<Long> entryIds,
+            String comment, String status, String note, java.time.Instant updatedAt, String extract,
+            Reports.ExtractCheck check) {
+    }
+
+    /** The DPO's follow-up: the new status and a note (required to answer). */
+    record FollowUp(@NotBlank String status, @Size(max = 2000) String note) {
     }
 
     /** The periods in force, when the purge runs, and the last purges. */
@@ -79,9 +92,14 @@ class DpoController {
     private final ProcessingRegister register;
     private final java.time.Clock clock;
     private final JsonMapper json;
+    private final Reports reports;
+    private final Pseudonyms pseudonyms;
 
     DpoController(DpoConsole console, DpoProperties settings, Journal journal, Retention retention, Anomalies anomalies,
-            ProcessingRegister register, java.time.Clock clock, JsonMapper json) {
+            ProcessingRegister register, java.time.Clock clock, JsonMapper json, Reports reports,
+            Pseudonyms pseudonyms) {
+        this.reports = reports;
+        this.pseudonyms = pseudonyms;
         this.console = console;
         this.settings = settings;
         this.journal = journal;
@@ -135,6 +153,26 @@ class DpoController {
     @Operation(summary = "Lève le pseudonyme de l'habitant d'une entrée, pour un motif ; la levée est journalisée avant d'être montrée (dpo, eidas2)")
     DpoConsole.Identity reveal(@AuthenticationPrincipal Jwt token, @Valid @RequestBody RevealRequest request) {
         return console.reveal(request.entryId(), request.reason().strip(), token.getSubject());
+    }
+
+    @GetMapping("/api/v1/dpo/reports")
+    @Operation(summary = "Les signalements des habitants, les plus récents d'abord, avec la vérification de leur extrait signé (dpo, eidas2)")
+    List<ReportView> reports() {
+        return reports.all(100).stream().map(this::view).toList();
+    }
+
+    @PutMapping(path = "/api/v1/dpo/reports/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Fait avancer un signalement (in-progress, answered) avec une note ; le changement est journalisé. "
+            + "Erreurs : 400 report-invalid, 400 report-note-required, 404 report-not-found, 409 report-closed (dpo, eidas2)")
+    ReportView follow(@AuthenticationPrincipal Jwt token, @PathVariable java.util.UUID id,
+            @Valid @RequestBody FollowUp request) {
+        return view(reports.follow(id, request.status(), request.note(), token.getSubject()));
+    }
+
+    private ReportView view(Reports.Report report) {
+        return new ReportView(report.id(), pseudonyms.of(report.subject()), report.createdAt(), report.entryIds(),
+                report.comment(), report.status(), report.note(), report.updatedAt(), report.extract(),
+                reports.check(report));
     }
 
     @GetMapping("/api/v1/dpo/journal")

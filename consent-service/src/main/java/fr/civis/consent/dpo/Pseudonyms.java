@@ -19,7 +19,7 @@ import fr.civis.consent.receipt.ReceiptProperties;
  * with a reason (see {@link DpoConsole#reveal}).
  */
 @Component
-class Pseudonyms {
+public class Pseudonyms {
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] LABEL = "civis-dpo-pseudonym/1".getBytes(StandardCharsets.US_ASCII);
@@ -32,7 +32,7 @@ class Pseudonyms {
                 ALGORITHM), LABEL), ALGORITHM);
     }
 
-    String of(String subject) {
+    public String of(String subject) {
         if (subject == null) {
             return null;
         }

@@ -28,6 +28,8 @@ public class Receipts implements CheckpointSigner {
 
     public static final JOSEObjectType RECEIPT_TYPE = new JOSEObjectType("consent-receipt+jwt");
     static final JOSEObjectType CHECKPOINT_TYPE = new JOSEObjectType("journal-checkpoint+jws");
+    /** An extract of journal entries a citizen reported to the DPO (docs/adr/0025). */
+    static final JOSEObjectType EXTRACT_TYPE = new JOSEObjectType("journal-extract+jws");
 
     private final SigningKeys keys;
     private final ReceiptProperties settings;
@@ -48,6 +50,19 @@ public class Receipts implements CheckpointSigner {
     /** The claims of a receipt whose signature verifies with one of our keys (old ones included); empty otherwise. */
     public Optional<Map<String, Object>> verify(String receipt) {
         return verified(receipt, RECEIPT_TYPE).map(JWSObject::getPayload).map(Payload::toJSONObject);
+    }
+
+    /** A compact JWS of an extract of journal entries (its claims: the report, the entries and their hashes). */
+    public String signExtract(Map<String, Object> claims) {
+        Map<String, Object> withIssuer = new LinkedHashMap<>();
+        withIssuer.put("iss", settings.issuer());
+        withIssuer.putAll(claims);
+        return sign(new Payload(withIssuer), EXTRACT_TYPE).jws();
+    }
+
+    /** The claims of an extract whose signature verifies with one of our keys; empty otherwise. */
+    public Optional<Map<String, Object>> verifyExtract(String extract) {
+        return verified(extract, EXTRACT_TYPE).map(JWSObject::getPayload).map(Payload::toJSONObject);
     }
 
     @Override

@@ -123,10 +123,19 @@ public class ConsentGateway {
      * only. Client errors (404 when not theirs…) come back as they are; server errors are a 503.
      */
     public Relayed relay(String method, String path, String citizenToken) {
+        return relay(method, path, citizenToken, null);
+    }
+
+    /** The same with the citizen's JSON body, passed on as it came: consent-service validates it. */
+    public Relayed relay(String method, String path, String citizenToken, byte[] json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(settings.timeout())
                 .header("Authorization", "Bearer " + citizenToken)
                 .header("Accept", "application/json, application/jose, application/problem+json")
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
         HttpResponse<byte[]> answer = send(request);
         if (answer.statusCode() >= 500 || answer.statusCode() == 401 || answer.statusCode() < 200) {
             // 401: consent-service did not take a token the vault took; the citizen can do nothing about it.

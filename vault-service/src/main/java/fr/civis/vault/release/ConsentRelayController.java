@@ -7,10 +7,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import fr.civis.common.problem.ProblemException;
@@ -29,6 +32,9 @@ import fr.civis.vault.document.DocumentReader;
 @Caller(CallerKind.CITIZEN)
 @Tag(name = "Mes partages", description = "Consentements, reçus, révocations et accès, relayés au service des consentements")
 class ConsentRelayController {
+
+    /** 50 entry ids and a 2,000-character comment (in UTF-8, up to 4 bytes each) fit well under this. */
+    private static final int MAX_RELAYED_BODY = 16 * 1024;
 
     private final ConsentGateway consents;
     private final DocumentReader documents;
@@ -75,6 +81,39 @@ class ConsentRelayController {
         documents.describe(id).filter(document -> document.owner().equals(owner))
                 .orElseThrow(() -> new ProblemException(HttpStatus.NOT_FOUND, "document-not-found"));
         return relayed(consents.relay("GET", "/me/accesses?documentId=" + id, citizen.bearerToken()));
+    }
+
+    @GetMapping("/api/v1/me/access-notices")
+    @Operation(summary = "Dit si je reçois un courriel quand un service consulte un de mes documents.")
+    ResponseEntity<byte[]> accessNotices(Citizen citizen) {
+        return relayed(consents.relay("GET", "/me/access-notices", citizen.bearerToken()));
+    }
+
+    @PutMapping(path = "/api/v1/me/access-notices", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Active ou coupe ces courriels : {\"enabled\": true|false}. Erreur : 400 invalid-request.")
+    ResponseEntity<byte[]> setAccessNotices(Citizen citizen, @RequestBody(required = false) byte[] body) {
+        return relayed(consents.relay("PUT", "/me/access-notices", citizen.bearerToken(), bodyOf(body)));
+    }
+
+    @PostMapping(path = "/api/v1/me/reports", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Signale au DPO des entrées de mon historique, avec un commentaire : {\"entryIds\": [n…], "
+            + "\"comment\": \"…\"}. Erreurs : 400 report-invalid, 404 journal-entry-not-found.")
+    ResponseEntity<byte[]> report(Citizen citizen, @RequestBody(required = false) byte[] body) {
+        return relayed(consents.relay("POST", "/me/reports", citizen.bearerToken(), bodyOf(body)));
+    }
+
+    @GetMapping("/api/v1/me/reports")
+    @Operation(summary = "Mes signalements au DPO et leur suivi.")
+    ResponseEntity<byte[]> reports(Citizen citizen) {
+        return relayed(consents.relay("GET", "/me/reports", citizen.bearerToken()));
+    }
+
+    /** A body the size of a report at most; consent-service validates what is in it. */
+    private static byte[] bodyOf(byte[] body) {
+        if (body == null || body.length == 0 || body.length > MAX_RELAYED_BODY) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "invalid-request");
+        }
+        return body;
     }
 
     private static ResponseEntity<byte[]> relayed(ConsentGateway.Relayed answer) {
