@@ -18,9 +18,10 @@ import fr.civis.vault.document.ListingSql;
  * {@code GET /api/v1/documents} at scale, on the database side: vault-service's migrations (its indexes) on the
  * platform's PostgreSQL binaries, rows generated in the database itself (sealed fields as random bytes of their real
  * sizes; no content objects), then the listing's own two statements ({@link ListingSql}, compiled from vault-service's
- * sources: the count, then the first page of 20) for a random citizen at a time, first at 10,000 rows (100
- * citizens), then, in the same run, at 10 million (100,000 citizens), each after {@code VACUUM ANALYZE}. One in five
- * listings filters by a type. Prints p50/p99 for each size, their ratio, and the plans at the larger size.
+ * sources: the count, then the first page of 20) for a random citizen at a time, in two databases of the same
+ * server: 10,000 rows (100 citizens) and 10 million (100,000 citizens), each after {@code VACUUM ANALYZE}, the rounds
+ * alternating between them so that both meet the same load. One in five listings filters by a type. Prints p50/p99
+ * for each size, their ratio, and the plans at the larger size.
  *
  * <pre>java -cp bench/target/benchmarks.jar fr.civis.bench.DocumentListing</pre>
  * System properties: {@code bench.citizens} (100,000), {@code bench.perCitizen} (100), {@code bench.rounds} (2,000).
@@ -39,32 +40,31 @@ public final class DocumentListing {
         Path data = Files.createTempDirectory("listing-bench");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
                 .start()) {
-            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-            Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:vault-migrations").load()
-                    .migrate();
             System.out.printf("Document listing, PostgreSQL %s, %d CPUs, %d rounds per size, page of %d%n",
                     JournalAppends.serverVersion(postgres), Runtime.getRuntime().availableProcessors(), rounds,
                     PAGE_SIZE);
             System.out.printf("%12s %10s %12s %10s %10s%n", "rows", "citizens", "generated s", "p50 ms", "p99 ms");
-            try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            try (Connection small = database(postgres, "listing_small");
+                 Connection large = database(postgres, "listing_large")) {
                 long started = System.nanoTime();
-                generate(connection, 0, SMALL_CITIZENS, perCitizen);
-                long[] small = measure(connection, SMALL_CITIZENS, rounds);
-                print((long) SMALL_CITIZENS * perCitizen, SMALL_CITIZENS, started, small);
-
+                generate(small, 0, SMALL_CITIZENS, perCitizen);
+                long smallSeconds = (System.nanoTime() - started) / 1_000_000_000L;
                 started = System.nanoTime();
-                for (int from = SMALL_CITIZENS; from < citizens; from += 10_000) {
-                    generate(connection, from, Math.min(citizens, from + 10_000), perCitizen);
+                for (int from = 0; from < citizens; from += 10_000) {
+                    generate(large, from, Math.min(citizens, from + 10_000), perCitizen);
                 }
-                long[] large = measure(connection, citizens, rounds);
-                print((long) citizens * perCitizen, citizens, started, large);
+                long largeSeconds = (System.nanoTime() - started) / 1_000_000_000L;
+                // Rounds alternate between the two sizes, so that both meet the same load on the machine.
+                long[][] times = measure(small, SMALL_CITIZENS, large, citizens, rounds);
+                print((long) SMALL_CITIZENS * perCitizen, SMALL_CITIZENS, smallSeconds, times[0]);
+                print((long) citizens * perCitizen, citizens, largeSeconds, times[1]);
                 System.out.printf("p99 at %,d rows / p99 at %,d rows: %.2f%n", (long) citizens * perCitizen,
                         (long) SMALL_CITIZENS * perCitizen,
-                        (double) JournalAppends.percentile(large, 0.99) / JournalAppends.percentile(small, 0.99));
-                explain(connection, ListingSql.COUNT, owner(citizens / 2), null);
-                explain(connection, ListingSql.PAGE, owner(citizens / 2), null);
-                explain(connection, ListingSql.PAGE, owner(citizens / 3), TYPES[1]);
-                try (Statement statement = connection.createStatement(); ResultSet size = statement.executeQuery(
+                        (double) JournalAppends.percentile(times[1], 0.99) / JournalAppends.percentile(times[0], 0.99));
+                explain(large, ListingSql.COUNT, owner(citizens / 2), null);
+                explain(large, ListingSql.PAGE, owner(citizens / 2), null);
+                explain(large, ListingSql.PAGE, owner(citizens / 3), TYPES[1]);
+                try (Statement statement = large.createStatement(); ResultSet size = statement.executeQuery(
                         "SELECT pg_size_pretty(pg_table_size('document')), "
                                 + "pg_size_pretty(pg_relation_size('document_owner_created'))")) {
                     size.next();
@@ -75,6 +75,18 @@ public final class DocumentListing {
         } finally {
             JournalAppends.deleteRecursively(data);
         }
+    }
+
+    /** A new database migrated as vault-service does it. */
+    private static Connection database(EmbeddedPostgres postgres, String name) throws Exception {
+        try (Connection admin = postgres.getPostgresDatabase().getConnection();
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name;
+        Flyway.configure().dataSource(url, "postgres", "postgres").locations("classpath:vault-migrations").load()
+                .migrate();
+        return java.sql.DriverManager.getConnection(url, "postgres", "postgres");
     }
 
     /** Citizens {@code from} (inclusive) to {@code to}, each with a key and {@code perCitizen} documents. */
@@ -101,28 +113,41 @@ public final class DocumentListing {
         }
     }
 
-    /** Each round: a random citizen's count and first page, as {@code DocumentReader.page} asks them. */
-    private static long[] measure(Connection connection, int citizens, int rounds) throws Exception {
+    /** Each round: a random citizen's count and first page, as {@code DocumentReader.page} asks them, at each size. */
+    private static long[][] measure(Connection small, int smallCitizens, Connection large, int largeCitizens,
+            int rounds) throws Exception {
         SplittableRandom random = new SplittableRandom(42);
-        long[] times = new long[rounds];
-        try (PreparedStatement count = connection.prepareStatement(ListingSql.COUNT);
-             PreparedStatement page = connection.prepareStatement(ListingSql.PAGE)) {
+        long[][] times = new long[2][rounds];
+        try (PreparedStatement smallCount = small.prepareStatement(ListingSql.COUNT);
+             PreparedStatement smallPage = small.prepareStatement(ListingSql.PAGE);
+             PreparedStatement largeCount = large.prepareStatement(ListingSql.COUNT);
+             PreparedStatement largePage = large.prepareStatement(ListingSql.PAGE)) {
             for (int warm = 0; warm < 200; warm++) {
-                list(count, page, owner(random.nextInt(citizens)), null);
+                list(smallCount, smallPage, owner(random.nextInt(smallCitizens)), null);
+                list(largeCount, largePage, owner(random.nextInt(largeCitizens)), null);
             }
             for (int i = 0; i < rounds; i++) {
-                String type = random.nextInt(5) == 0 ? TYPES[random.nextInt(TYPES.length)] : null;
-                String owner = owner(random.nextInt(citizens));
-                long t0 = System.nanoTime();
-                int rows = list(count, page, owner, type);
-                times[i] = System.nanoTime() - t0;
-                if (rows == 0) {
-                    throw new IllegalStateException("No document listed for a generated citizen");
-                }
+                times[0][i] = timed(smallCount, smallPage, random, smallCitizens);
+                times[1][i] = timed(largeCount, largePage, random, largeCitizens);
             }
         }
-        Arrays.sort(times);
+        Arrays.sort(times[0]);
+        Arrays.sort(times[1]);
         return times;
+    }
+
+    /** One listing of a random citizen, one in five by a type. */
+    private static long timed(PreparedStatement count, PreparedStatement page, SplittableRandom random, int citizens)
+            throws Exception {
+        String type = random.nextInt(5) == 0 ? TYPES[random.nextInt(TYPES.length)] : null;
+        String owner = owner(random.nextInt(citizens));
+        long t0 = System.nanoTime();
+        int rows = list(count, page, owner, type);
+        long elapsed = System.nanoTime() - t0;
+        if (rows == 0) {
+            throw new IllegalStateException("No document listed for a generated citizen");
+        }
+        return elapsed;
     }
 
     private static int list(PreparedStatement count, PreparedStatement page, String owner, String type)
@@ -181,9 +206,9 @@ public final class DocumentListing {
         }
     }
 
-    private static void print(long rows, int citizens, long started, long[] times) {
-        System.out.printf("%,12d %,10d %12d %10.2f %10.2f%n", rows, citizens,
-                (System.nanoTime() - started) / 1_000_000_000L, JournalAppends.percentile(times, 0.50) / 1e6,
+    private static void print(long rows, int citizens, long generatedSeconds, long[] times) {
+        System.out.printf("%,12d %,10d %12d %10.2f %10.2f%n", rows, citizens, generatedSeconds,
+                JournalAppends.percentile(times, 0.50) / 1e6,
                 JournalAppends.percentile(times, 0.99) / 1e6);
     }
 }
