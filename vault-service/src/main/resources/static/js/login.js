@@ -8,6 +8,9 @@ import { decodeJwtPayload, pkceChallenge, randomToken } from './oidc.js';
 /** What Keycloak answers a silent request (prompt=none) when no session is open, or when it would need the person. */
 const NO_SILENT_SESSION = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
 
+/** Keycloak cannot be reached: the page says so in its own words rather than leave for the browser's error page. */
+export class SignInUnavailable extends Error {}
+
 /**
  * Leaves for Keycloak's login page. key: the sessionStorage key of this page's pending login; extra: what the page
  * wants back after the trip (language, route, act to resume: never a token); acr: the level to ask for (acr_values);
@@ -15,6 +18,12 @@ const NO_SILENT_SESSION = ['login_required', 'interaction_required', 'consent_re
  * (civis_reason, shown on the code page); silent: only ask whether a session is open (prompt=none).
  */
 export async function authorize(cfg, { key, extra = {}, acr = null, action = null, lang, reason = null, silent = false }) {
+  try {
+    // Keycloak answers its discovery document to any origin (CORS *): this fails only when it cannot be reached.
+    await fetch(`${cfg.issuer}/.well-known/openid-configuration`, { cache: 'no-store', credentials: 'omit' });
+  } catch {
+    throw new SignInUnavailable('Keycloak cannot be reached');
+  }
   const verifier = randomToken();
   const state = randomToken();
   const nonce = randomToken();

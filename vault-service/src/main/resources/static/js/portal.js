@@ -22,7 +22,7 @@
 import { apiJson, configureApi, errorMessage, newGeneration, portalConfig } from './api.js';
 import { setCatalogue } from './catalogue.js';
 import { closeAllDialogs, closeDialog, openDialog, wireDialogs } from './dialogs.js';
-import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
+import { SignInUnavailable, authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
 import { cryptoAvailable } from './oidc.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
 import { renderAccount, setAccount } from './screens/account.js';
@@ -178,7 +178,7 @@ async function login({ acr = null, resume = null, action = null, route = current
   } catch (error) {
     redirecting = false;
     console.error('Cannot start the sign-in', error);
-    showError({ key: 'error.generic' });
+    showError({ key: error instanceof SignInUnavailable ? 'error.tokenNetwork' : 'error.generic' });
   }
 }
 

@@ -6,7 +6,7 @@ import { api, apiJson, configureApi, errorMessage, newGeneration, portalConfig, 
 import { closeAllDialogs, closeDialog, openDialog, wireDialogs } from './dialogs.js';
 import { filenameFromContentDisposition, formatDateTime, parseDuration } from './format.js';
 import { currentLanguage, isSupported, preferredLanguage, t, translatePage, useLanguage } from './i18n.js';
-import { authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
+import { SignInUnavailable, authorize, endSession, finishLogin, isCallback, takePendingLogin } from './login.js';
 import { decodeJwtPayload } from './oidc.js';
 import { drawChart } from './chart.js';
 import { $, durationText, element, fact, plural, show } from './ui.js';
@@ -456,7 +456,7 @@ async function login() {
   } catch (failure) {
     console.error('Cannot start the sign-in', failure);
     status = null;
-    error = { key: 'error.generic' };
+    error = { key: failure instanceof SignInUnavailable ? 'error.tokenNetwork' : 'error.generic' };
     render();
   }
 }

@@ -15,7 +15,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +144,68 @@ class ClusterIT {
             assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(VaultApi.json(refused).get("code").asString()).isEqualTo("export-rate-limited");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anInstanceOfEachServiceKilledDuringUploadsLosesNoAcknowledgedUpload() throws Exception {
+        String token = token("cluster.kill");
+        List<String> nodes = List.of(first, second);
+        Map<String, String> acknowledged = new ConcurrentHashMap<>(); // id → SHA-256
+        Map<String, Integer> answered = new ConcurrentHashMap<>();   // node → uploads answered 201
+        AtomicInteger cut = new AtomicInteger();
+        // Instance 2 is killed once it has acknowledged an upload, with the others still coming.
+        CompletableFuture<Void> secondAcknowledged = new CompletableFuture<>();
+        List<CompletableFuture<Void>> uploads = new ArrayList<>();
+        ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+        for (int i = 0; i < 16; i++) {
+            String node = nodes.get(i % 2);
+            byte[] content = VaultApi.pdf(400_000 + i * 50_000);
+            uploads.add(CompletableFuture.runAsync(() -> {
+                try {
+                    HttpResponse<String> created = new VaultApi(node, token).upload(content, "piece-" + content.length + ".pdf");
+                    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                    acknowledged.put(VaultApi.json(created).get("id").asString(), sha256(content));
+                    answered.merge(node, 1, Integer::sum);
+                    if (node.equals(second)) {
+                        secondAcknowledged.complete(null);
+                    }
+                } catch (java.io.IOException connectionLost) {
+                    // What a client of a killed instance sees: the connection ends without an answer.
+                    cut.incrementAndGet();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, clients));
+        }
+        secondAcknowledged.get(3, TimeUnit.MINUTES);
+        platform.kill("vault-service-2");
+        platform.kill("consent-service-2");
+        for (CompletableFuture<Void> upload : uploads) {
+            upload.get(3, TimeUnit.MINUTES);
+        }
+        System.out.printf("[cluster] instance 2 killed: %d uploads acknowledged (%s), %d cut%n", acknowledged.size(),
+                answered, cut.get());
+        clients.close();
+        assertThat(answered.get(first)).as("node 1 answered all its uploads").isEqualTo(8);
+        assertThat(answered.get(second)).as("uploads acknowledged by instance 2 before its kill").isPositive();
+        assertThat(cut.get()).as("uploads cut by the kill").isPositive();
+
+        // Every acknowledged upload is there, whole, through the instance left; and through the other once it is back.
+        platform.restart("consent-service-2");
+        platform.restart("vault-service-2");
+        for (String node : nodes) {
+            VaultApi api = new VaultApi(node, token);
+            List<String> listed = new ArrayList<>();
+            VaultApi.json(api.get("/api/v1/documents?size=100")).get("items")
+                    .forEach(item -> listed.add(item.get("id").asString()));
+            assertThat(listed).containsAll(acknowledged.keySet());
+            for (var document : acknowledged.entrySet()) {
+                HttpResponse<byte[]> download = api.download(document.getKey());
+                assertThat(download.statusCode()).isEqualTo(200);
+                assertThat(sha256(download.body())).isEqualTo(document.getValue());
+            }
         }
     }
 

@@ -45,13 +45,19 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Faults on the real platform: the S3 server stopped during an upload, the vault killed during concurrent uploads,
- * a 1 GiB document through a vault with a 256 MB heap.
+ * a 1 GiB document through a vault with a 256 MB heap, Keycloak stopped, PostgreSQL stopped during uploads.
  *
  * <p>This class stops, kills and restarts parts, and needs settings the other classes must not see (short orphan
  * grace, 1100 MB documents, a small heap): it runs on a platform of its own, in {@code target/it-faults} on its own
@@ -67,10 +73,14 @@ class FaultInjectionIT {
     private static final String VAULT = "vault-service";
     private static final String S3 = "s3proxy";
     private static final String CLAMD = "clamd";
+    private static final String KEYCLOAK = "keycloak";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Platform platform;
     private Citizens citizens;
+    /** Where the browser of the Keycloak test would put downloads (none expected). */
+    @TempDir
+    Path downloads;
 
     @BeforeAll
     void start() throws Exception {
@@ -89,7 +99,8 @@ class FaultInjectionIT {
     /** A test that failed half-way must not leave the next one without its S3 server or its vault. */
     @BeforeEach
     void everythingRuns() throws Exception {
-        for (String part : List.of(S3, CLAMD, VAULT)) {
+        platform.startDatabase();
+        for (String part : List.of(S3, CLAMD, KEYCLOAK, VAULT)) {
             if (!platform.isRunning(part)) {
                 platform.restart(part);
             }
@@ -261,6 +272,129 @@ class FaultInjectionIT {
         assertThat(heap.peakUsed()).isPositive().isLessThanOrEqualTo(256L * MIB);
         assertThat(heap.max()).isLessThanOrEqualTo(256L * MIB);
         assertEveryRowHasItsObject();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(5)
+    void withKeycloakStoppedIssuedTokensKeepWorkingAndThePortalSaysSignInIsUnavailable() throws Exception {
+        // Tokens that outlive the services' five-minute cache of the realm's keys, to show they are not refused
+        // before they expire once that cache has run out with Keycloak down.
+        citizens.keycloak().put("/realms/civis", Map.of("accessTokenLifespan", 900));
+        String token = token("fault.keycloak");
+        VaultApi api = new VaultApi(platform.settings().portalUrl(), token);
+        assertThat(api.upload(VaultApi.pdf(40_000), "avis.pdf").statusCode()).isEqualTo(201);
+        Instant stopped = Instant.now();
+        platform.stop(KEYCLOAK);
+        try {
+            assertThat(platform.isRunning(KEYCLOAK)).isFalse();
+
+            // A token issued before keeps working: the vault checks it against the realm's keys it already holds.
+            byte[] pdf = VaultApi.pdf(41_000);
+            HttpResponse<String> created = api.upload(pdf, "avis-2.pdf");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            HttpResponse<byte[]> content = api.download(VaultApi.json(created).get("id").asString());
+            assertThat(content.statusCode()).isEqualTo(200);
+            assertThat(content.body()).isEqualTo(pdf);
+
+            // The portal says in French that signing in is unavailable, instead of leaving for a page that cannot
+            // load, and still offers « Se connecter » to try again.
+            ChromeDriver browser = Browser.start(downloads);
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                browser.get(platform.settings().portalUrl() + "/");
+                WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+                assertThat(error.getText()).isEqualTo(
+                        "Le service de connexion est indisponible pour le moment. Réessayez dans quelques minutes.");
+                assertThat(browser.getCurrentUrl()).startsWith(platform.settings().portalUrl());
+                assertThat(browser.findElement(By.id("login-button")).isDisplayed()).isTrue();
+                Accessibility.assertNoSeriousViolation(browser);
+            } finally {
+                browser.quit();
+            }
+
+            // Past the keys' cache (5 min), the vault cannot fetch them again; the token, unexpired, still opens.
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), stopped.plus(Duration.ofSeconds(330))).toMillis()));
+            assertThat(HttpLogin.claims(token).get("exp").asLong()).isGreaterThan(Instant.now().getEpochSecond());
+            HttpResponse<String> listed = api.get("/api/v1/documents");
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+            assertThat(VaultApi.json(listed).get("totalItems").asLong()).isEqualTo(2);
+        } finally {
+            platform.restart(KEYCLOAK);
+            citizens.keycloak().put("/realms/civis", Map.of("accessTokenLifespan", 300));
+        }
+
+        // Keycloak back, nothing else restarted: the portal offers « Se connecter » and a new login works.
+        ChromeDriver browser = Browser.start(downloads);
+        try {
+            browser.get(platform.settings().portalUrl() + "/");
+            new WebDriverWait(browser, Duration.ofSeconds(60))
+                    .until(ExpectedConditions.elementToBeClickable(By.id("login-button")));
+            assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
+        } finally {
+            browser.quit();
+        }
+        assertThat(new VaultApi(platform.settings().portalUrl(), citizens.token("fault.keycloak"))
+                .get("/api/v1/documents").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void postgresStoppedDuringUploadsGives503LeavesNoHalfStoredDocumentAndServiceResumesWithoutRestart()
+            throws Exception {
+        String token = token("fault.postgres");
+        VaultApi api = new VaultApi(platform.settings().portalUrl(), token);
+        long vault = platform.pid(VAULT);
+        CountDownLatch midway = new CountDownLatch(1);
+        // 9 MB at 3 MB/s: the vault has read what it needs and is sending parts to S3 when PostgreSQL goes.
+        Generated content = new Generated(9_000_000, 11, 3_000_000, 3_000_000, midway::countDown);
+        CompletableFuture<HttpResponse<String>> inFlight = upload(token, "bail.pdf", content);
+        assertThat(midway.await(60, TimeUnit.SECONDS)).isTrue();
+        platform.stopDatabase();
+        try {
+            for (HttpResponse<String> response : List.of(inFlight.get(3, TimeUnit.MINUTES),
+                    api.upload(VaultApi.pdf(60_000), "quittance.pdf"))) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+                JsonNode problem = VaultApi.json(response);
+                assertThat(problem.get("code").asString()).isEqualTo("database-unavailable");
+                assertThat(problem.get("detail").asString()).contains("Rien n'a été enregistré");
+            }
+        } finally {
+            platform.startDatabase();
+        }
+
+        // Back without restarting the vault: nothing of the refused uploads is listed, a new one is stored whole,
+        // and the sweeper removes what the cut upload had sent to S3.
+        Generated again = new Generated(500_000, 12, 0, -1, null);
+        HttpResponse<String> created = patientlyCreated(token, again);
+        assertThat(platform.pid(VAULT)).as("the vault was not restarted").isEqualTo(vault);
+        JsonNode listed = VaultApi.json(api.get("/api/v1/documents"));
+        assertThat(listed.get("totalItems").asLong()).isEqualTo(1);
+        assertThat(listed.get("items").get(0).get("id").asString())
+                .isEqualTo(VaultApi.json(created).get("id").asString());
+        assertThat(downloadSha256(token, VaultApi.json(created).get("id").asString())).isEqualTo(again.sha256());
+        assertEveryRowHasItsObject();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!storedObjectNames().equals(rowObjectNames()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+        }
+        assertThat(storedObjectNames()).isEqualTo(rowObjectNames());
+    }
+
+    /** The pool reconnects on its next request; the first answers after the restart may still be 503. */
+    private HttpResponse<String> patientlyCreated(String token, Generated content) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            HttpResponse<String> response = upload(token, "bail.pdf", content).get(1, TimeUnit.MINUTES);
+            if (response.statusCode() == 201 || response.statusCode() != 503 || Instant.now().isAfter(deadline)) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+                return response;
+            }
+            Thread.sleep(1_000);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------

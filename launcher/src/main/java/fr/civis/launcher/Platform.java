@@ -54,6 +54,8 @@ public final class Platform implements AutoCloseable {
     private final Secrets secrets;
     private final Consumer<String> progress;
     private final Parts parts;
+    /** The running PostgreSQL, or null while {@link #stopDatabase()} has it stopped. */
+    private EmbeddedPostgres database;
     private final String java = ProcessHandle.current().info().command().orElse("java");
 
     private Platform(PlatformSettings settings, Secrets secrets, Consumer<String> progress) {
@@ -144,7 +146,7 @@ public final class Platform implements AutoCloseable {
     /**
      * The parts that run as processes, by the names used below: s3proxy, greenmail, clamd (when installed), keycloak,
      * consent-service, vault-service (and consent-service-2, vault-service-2… with more nodes), mairie-demo.
-     * PostgreSQL is not among them: everything depends on it.
+     * PostgreSQL is not among them: everything depends on it ({@link #stopDatabase()} and {@link #startDatabase()}).
      */
     public Set<String> parts() {
         return parts.names();
@@ -174,10 +176,44 @@ public final class Platform implements AutoCloseable {
         parts.restart(part);
     }
 
+    /**
+     * Stops PostgreSQL (a fast shutdown: connections are cut, nothing committed is lost) while everything else keeps
+     * running, as an outage of the database would; {@link #startDatabase()} brings it back on the same data and port.
+     */
+    public synchronized void stopDatabase() throws IOException {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    /** Starts PostgreSQL again after {@link #stopDatabase()}; the services reconnect by themselves. */
+    public synchronized void startDatabase() throws IOException {
+        if (database == null) {
+            progress.accept("PostgreSQL (redémarrage)…");
+            database = embeddedPostgres();
+        }
+    }
+
     private void startPostgres() throws IOException, SQLException {
         progress.accept("PostgreSQL…");
+        database = embeddedPostgres();
+        // Closed last, after everything that uses it; whichever instance runs by then.
+        parts.add(this::stopDatabase);
+        try (Connection connection = database.getPostgresDatabase().getConnection()) {
+            for (String name : DATABASES) {
+                createDatabase(connection, name, secrets.databasePassword(name));
+            }
+            for (String name : RUNTIME_ROLES) {
+                createRuntimeRole(connection, name, secrets.runtimeRolePassword(name));
+            }
+        }
+    }
+
+    /** PostgreSQL on the platform's data folder (kept: a second start serves the same data) and port. */
+    private EmbeddedPostgres embeddedPostgres() throws IOException {
         Path logs = Files.createDirectories(settings.dataDir().resolve("logs"));
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        return EmbeddedPostgres.builder()
                 .setDataDirectory(settings.dataDir().resolve("postgres"))
                 .setCleanDataDirectory(false)
                 // Our own close() stops PostgreSQL last, after everything that uses it.
@@ -188,15 +224,6 @@ public final class Platform implements AutoCloseable {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logs.resolve("postgres.log").toFile()))
                 .start();
-        parts.add(postgres);
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            for (String database : DATABASES) {
-                createDatabase(connection, database, secrets.databasePassword(database));
-            }
-            for (String database : RUNTIME_ROLES) {
-                createRuntimeRole(connection, database, secrets.runtimeRolePassword(database));
-            }
-        }
     }
 
     /** The role a service connects as when its database has a runtime role. */

@@ -4,12 +4,14 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -44,6 +46,16 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, null, ex.headers(), ex.status(), request);
     }
 
+    /**
+     * PostgreSQL cannot be reached (stopped, restarting): the transaction never began or was rolled back, so nothing
+     * was stored, and the connection pool reconnects by itself once it is back. 503, and the person may try again.
+     */
+    @ExceptionHandler({CannotCreateTransactionException.class, DataAccessResourceFailureException.class})
+    ResponseEntity<Object> databaseUnavailable(Exception ex, WebRequest request) {
+        log.warn("Database unavailable while serving a request: {}", ex.getClass().getName());
+        return handleExceptionInternal(ex, null, new HttpHeaders(), HttpStatus.SERVICE_UNAVAILABLE, request);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
         // The exception type only: messages may carry personal data.
@@ -71,6 +83,8 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
             case MethodArgumentNotValidException invalid -> "invalid-request";
             case HandlerMethodValidationException invalid -> "invalid-request";
             case AccessDeniedException denied -> "access-denied";
+            case CannotCreateTransactionException outage -> "database-unavailable";
+            case DataAccessResourceFailureException outage -> "database-unavailable";
             default -> status.is5xxServerError() ? "internal-error" : "bad-request";
         };
     }

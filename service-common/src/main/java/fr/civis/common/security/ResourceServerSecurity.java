@@ -1,8 +1,17 @@
 package fr.civis.common.security;
 
+import java.net.MalformedURLException;
+import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +24,6 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -39,11 +47,31 @@ public class ResourceServerSecurity {
     /** Keycloak's default access-token type; an ID token or a refresh token is not accepted as a bearer token. */
     private static final String ACCESS_TOKEN_TYPE = "Bearer";
 
+    /** A loaded machine may take seconds to answer; the realm's key set is a few kilobytes. */
+    private static final int KEYS_TIMEOUT_MS = 5_000;
+    private static final int KEYS_MAX_BYTES = 256 * 1024;
+
+    /**
+     * How long the realm's keys last fetched keep verifying tokens while Keycloak cannot be reached. Longer than the
+     * access tokens' lifespan (300 s in civis-realm.json) plus the keys' cache time (5 min): a token issued before an
+     * outage is accepted until it expires. Spring's own key source has no such tolerance and refuses every token once
+     * its five-minute cache runs out with Keycloak down.
+     */
+    static final Duration KEYS_OUTAGE_TOLERANCE = Duration.ofMinutes(15);
+
     @Bean
-    JwtDecoder jwtDecoder(CivisSecurityProperties settings) {
+    JwtDecoder jwtDecoder(CivisSecurityProperties settings) throws MalformedURLException {
+        // Nimbus's defaults otherwise (keys cached 5 min, fetched again at once for an unknown key id); its rate
+        // limit is off, as in Spring's, so that a key rotated in is found at the first token that names it.
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(settings.effectiveJwkSetUri().toURL(),
+                        new DefaultResourceRetriever(KEYS_TIMEOUT_MS, KEYS_TIMEOUT_MS, KEYS_MAX_BYTES))
+                .rateLimited(false)
+                .outageTolerant(KEYS_OUTAGE_TOLERANCE.toMillis())
+                .build();
+        JWSVerificationKeySelector<SecurityContext> selector = new JWSVerificationKeySelector<>(
+                Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256), keys);
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(settings.effectiveJwkSetUri().toString())
-                .jwsAlgorithms(algorithms -> algorithms.addAll(List.of(
-                        SignatureAlgorithm.RS256, SignatureAlgorithm.PS256, SignatureAlgorithm.ES256)))
+                .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(selector))
                 .build();
         decoder.setJwtValidator(accessTokenValidator(settings));
         return decoder;
