@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -55,6 +57,7 @@ class DocumentsBrowserIT extends BrowserTest {
         signInToPortal(platform, username);
 
         unfoldUploadForm();
+        assertCalendarButtonShowsItsFocus();
         browser.findElement(By.id("upload-file")).sendKeys(file.toString());
         new Select(browser.findElement(By.id("upload-type"))).selectByValue("justificatif-domicile");
         WebElement title = browser.findElement(By.id("upload-title"));
@@ -85,6 +88,26 @@ class DocumentsBrowserIT extends BrowserTest {
         document.findElement(By.className("document-delete")).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-delete"))).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#document-list .document"), 0));
+    }
+
+    /**
+     * The date field's calendar button is reached with Tab after the day, month and year, and then shows the
+     * portal's focus ring: the field no longer matches :focus there, so a ring tied to it alone would vanish.
+     */
+    private void assertCalendarButtonShowsItsFocus() {
+        WebElement date = browser.findElement(By.id("upload-valid-until"));
+        browser.findElement(By.id("upload-title")).sendKeys(Keys.TAB);
+        String where = "const e = document.activeElement; return e.id + (e.matches(':focus') ? ':field' : ':button');";
+        assertThat(browser.executeScript(where)).as("Tab from the title").isEqualTo("upload-valid-until:field");
+        int tabs = 0;
+        while (browser.executeScript(where).equals("upload-valid-until:field") && tabs++ < 4) {
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+        }
+        assertThat(browser.executeScript(where)).as("after the day, month and year").isEqualTo("upload-valid-until:button");
+        assertThat(date.getCssValue("outline-style")).isEqualTo("solid");
+        assertThat(date.getCssValue("outline-width")).isEqualTo("3px");
+        new Actions(browser).sendKeys(Keys.TAB).perform();
+        assertThat(date.getCssValue("outline-style")).as("once the focus has left the field").isEqualTo("none");
     }
 
     /** While sending, every percentage a person sees is the bar's: the one beside it, and any in the status text. */
