@@ -195,7 +195,7 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
     }
 
     /** A platform authenticator (like a phone's or a laptop's) that verifies its user. */
-    private static VirtualAuthenticatorOptions platformAuthenticator() {
+    static VirtualAuthenticatorOptions platformAuthenticator() {
         return new VirtualAuthenticatorOptions()
                 .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
                 .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)

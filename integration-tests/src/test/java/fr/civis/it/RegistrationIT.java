@@ -3,14 +3,21 @@ package fr.civis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.Credential;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
 
 import fr.civis.launcher.Platform;
 import tools.jackson.databind.JsonNode;
@@ -18,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * « Créer un compte », as a citizen finds it (docs/adr/0021): FranceConnect offered first, then a form that says what
  * is kept, why, for how long and whom to ask, and what comes next; the account has no way in at all until the e-mail
- * address is verified through the link GreenMail receives, and then a password is chosen before the portal opens.
+ * address is verified through the link GreenMail receives, and then a password or a passkey is chosen and set up
+ * before the portal opens.
  */
 @ExtendWith(PlatformExtension.class)
 class RegistrationIT extends BrowserTest {
@@ -28,9 +36,7 @@ class RegistrationIT extends BrowserTest {
     @Test
     void anAccountOpensOnlyOnceItsAddressIsVerifiedAndAPasswordChosen(Platform platform) throws Exception {
         String username = "inscription.navigateur";
-        String address = username + "@civis.localhost";
         KeycloakClient admin = new KeycloakClient(platform);
-        Inboxes inboxes = new Inboxes(platform);
 
         browser.get(platform.settings().portalUrl() + "/");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
@@ -46,9 +52,10 @@ class RegistrationIT extends BrowserTest {
         WebElement franceConnect = browser.findElement(By.id("social-franceconnect"));
         assertThat(franceConnect.getText()).isEqualTo("S'identifier avec FranceConnect");
         assertThat(precedes(franceConnect, form)).isTrue();
-        // No password yet: it is chosen once the address is verified, and the page says so.
+        // No password yet: a password or a passkey is chosen once the address is verified, and the page says so.
         assertThat(browser.findElements(By.id("password"))).isEmpty();
-        assertThat(browser.findElement(By.id("civis-register-steps")).getText()).contains("vous choisirez votre mot de passe");
+        assertThat(browser.findElement(By.id("civis-register-steps")).getText())
+                .contains("vous choisirez un mot de passe ou une clé d'accès");
         // The privacy notice, before the button that creates the account.
         WebElement privacy = browser.findElement(By.id("civis-privacy"));
         assertThat(privacy.getText()).contains("Vos données personnelles", "Ce que nous gardons", "Pourquoi",
@@ -58,9 +65,95 @@ class RegistrationIT extends BrowserTest {
         Accessibility.assertNoSeriousViolation(browser);
         assertFranceConnectOnOneLineOnAPhone();
 
+        String id = register(platform, admin, username, "Inès");
+        // The choice, on a page that passes axe and reflows at 320 px.
+        Accessibility.assertNoSeriousViolation(browser);
+        browser.findElement(By.id("civis-first-credential-password")).click();
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new")));
+        assertThat(admin.get("/realms/civis/users/" + id + "/credentials")).isEmpty();
+        Accessibility.assertNoSeriousViolation(browser);
+        browser.findElement(By.id("password-new")).sendKeys(NEW_PASSWORD);
+        browser.findElement(By.id("password-confirm")).sendKeys(NEW_PASSWORD);
+        browser.findElement(By.id("kc-submit")).click();
+
+        assertOnThePortalAs(username);
+        assertThat(admin.get("/realms/civis/users/" + id + "/credentials"))
+                .extracting(credential -> credential.get("type").asString()).containsExactly("password");
+        assertThat(admin.get("/realms/civis/users/" + id).get("requiredActions")).isEmpty();
+    }
+
+    /**
+     * The other choice: a passkey made on the citizen's device (Chromium's virtual platform authenticator, verifying
+     * its user), and no password at all, neither asked afterwards nor stored; the passkey alone then opens the portal
+     * from a browser that never saw the account.
+     */
+    @Test
+    void aPasskeyAloneOpensTheAccount(Platform platform) throws Exception {
+        String username = "inscription.cle";
+        KeycloakClient admin = new KeycloakClient(platform);
+        VirtualAuthenticator device = browser.addVirtualAuthenticator(PasskeyAndRecoveryCodesIT.platformAuthenticator());
+
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Créer un compte"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-register-form")));
+        String id = register(platform, admin, username, "Jeanne");
+        browser.findElement(By.id("civis-first-credential-passkey")).click();
+
+        // Keycloak's passkey registration, then the name the device is given, then the portal: no password page.
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("registerWebAuthn"))).click();
+        Alert label = wait.until(ExpectedConditions.alertIsPresent());
+        label.sendKeys("Téléphone de Jeanne");
+        label.accept();
+        assertOnThePortalAs(username);
+
+        assertThat(admin.get("/realms/civis/users/" + id + "/credentials"))
+                .extracting(credential -> credential.get("type").asString()).containsExactly("webauthn-passwordless");
+        // Keycloak's registration step had asked for a password too: that demand is gone, not merely postponed.
+        assertThat(admin.get("/realms/civis/users/" + id).get("requiredActions")).isEmpty();
+        assertThatThrownBy(() -> new Citizens(platform).token(username)).hasMessageContaining("invalid_grant");
+        assertThat(device.getCredentials()).singleElement().satisfies(credential -> {
+            assertThat(credential.isResidentCredential()).isTrue();
+            assertThat(credential.getRpId()).isEqualTo(URI.create(platform.settings().issuer()).getHost());
+        });
+
+        // Another browser, holding only that passkey (as the same phone would): it signs in and the portal opens.
+        Credential passkey = device.getCredentials().getFirst();
+        ChromeDriver other = Browser.start(downloads);
+        try {
+            VirtualAuthenticator sameDevice = other.addVirtualAuthenticator(PasskeyAndRecoveryCodesIT.platformAuthenticator());
+            sameDevice.addCredential(Credential.createResidentCredential(passkey.getId(), passkey.getRpId(),
+                    passkey.getPrivateKey(), passkey.getUserHandle(), passkey.getSignCount()));
+            WebDriverWait otherWait = new WebDriverWait(other, Duration.ofSeconds(30));
+            other.get(platform.settings().portalUrl() + "/");
+            otherWait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+            // The login page's passkey request answers by itself (autofill), or through its button.
+            otherWait.until(ExpectedConditions.or(ExpectedConditions.visibilityOfElementLocated(By.id("documents")),
+                    ExpectedConditions.elementToBeClickable(By.id("authenticateWebAuthnButton"))));
+            if (other.findElements(By.id("documents")).isEmpty()) {
+                other.findElement(By.id("authenticateWebAuthnButton")).click();
+            }
+            otherWait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+            assertThat(other.getCurrentUrl()).startsWith(platform.settings().portalUrl());
+            assertThat(sameDevice.getCredentials().getFirst().getSignCount())
+                    .as("the passkey signed this login").isGreaterThan(passkey.getSignCount());
+        } finally {
+            other.quit();
+        }
+    }
+
+    /**
+     * Fills in « Créer un compte » (already shown) and sends it; checks that the account then has no way in, follows
+     * the link GreenMail received, and stops on the choice between a password and a passkey, still with no way in.
+     * Returns the account's id.
+     */
+    private String register(Platform platform, KeycloakClient admin, String username, String firstName)
+            throws Exception {
+        String address = username + "@civis.localhost";
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("email")).sendKeys(address);
-        browser.findElement(By.id("firstName")).sendKeys("Inès");
+        browser.findElement(By.id("firstName")).sendKeys(firstName);
         browser.findElement(By.id("lastName")).sendKeys("Navigateur");
         browser.findElement(By.cssSelector("#kc-register-form input[type=submit]")).click();
 
@@ -74,27 +167,32 @@ class RegistrationIT extends BrowserTest {
         Citizens citizens = new Citizens(platform);
         assertThatThrownBy(() -> citizens.token(username)).hasMessageContaining("invalid_grant");
 
-        // The link GreenMail received verifies the address, then a password is chosen, then the portal opens.
-        browser.get(Inboxes.awaitCode(() -> inboxes.mailedActionLinks(address), 1));
-        wait.until(driver -> !driver.findElements(By.id("password-new")).isEmpty()
+        // The link GreenMail received verifies the address, then the choice.
+        browser.get(Inboxes.awaitCode(() -> new Inboxes(platform).mailedActionLinks(address), 1));
+        wait.until(driver -> !driver.findElements(By.id("civis-first-credential-form")).isEmpty()
                 || !driver.findElements(By.partialLinkText("ici")).isEmpty());
-        if (browser.findElements(By.id("password-new")).isEmpty()) {
+        if (browser.findElements(By.id("civis-first-credential-form")).isEmpty()) {
             // Keycloak's « confirmez votre adresse » page, when it does not recognise the browser's session.
             browser.findElement(By.partialLinkText("ici")).click();
         }
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("civis-first-credential-form")));
+        assertThat(browser.findElement(By.id("kc-page-title")).getText()).isEqualTo("Comment voulez-vous vous connecter ?");
+        assertThat(browser.findElements(By.cssSelector("#civis-first-credential-form button[type=submit]")))
+                .extracting(WebElement::getText).containsExactly("Choisir un mot de passe", "Créer une clé d'accès");
+        assertThat(browser.findElement(By.id("civis-first-credential-passkey")).getDomAttribute("aria-describedby"))
+                .isEqualTo("civis-first-credential-passkey-hint");
+        // Verified, and still no way in: nothing is issued until a credential exists.
         assertThat(admin.get("/realms/civis/users/" + id).get("emailVerified").asBoolean()).isTrue();
         assertThat(admin.get("/realms/civis/users/" + id + "/credentials")).isEmpty();
-        Accessibility.assertNoSeriousViolation(browser);
-        browser.findElement(By.id("password-new")).sendKeys(NEW_PASSWORD);
-        browser.findElement(By.id("password-confirm")).sendKeys(NEW_PASSWORD);
-        browser.findElement(By.id("kc-submit")).click();
+        assertThatThrownBy(() -> citizens.token(username)).hasMessageContaining("invalid_grant");
+        return id;
+    }
 
+    /** The portal opened on the new citizen's papers, signed in as them. */
+    private void assertOnThePortalAs(String username) {
         WebElement me = identityCard();
         assertThat(me.findElement(By.id("me-username")).getText()).isEqualTo(username);
         assertThat(me.findElement(By.id("me-roles")).getDomAttribute("data-roles")).isEqualTo("citizen");
-        assertThat(admin.get("/realms/civis/users/" + id + "/credentials"))
-                .extracting(credential -> credential.get("type").asString()).containsExactly("password");
     }
 
     /** Keycloak's page asking to follow the e-mailed link: never the portal. */
