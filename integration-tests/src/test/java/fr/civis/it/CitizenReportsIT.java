@@ -44,8 +44,8 @@ import tools.jackson.databind.JsonNode;
  * service, not again after consent-service is killed and restarted, and not lost while the relay is down; turned off
  * in « Mon compte » (Chromium), the next fetch sends none. From « Qui a consulté ce document » the
  * citizen reports their access to the DPO; the DPO's console shows the report with its signed extract verified and
- * answers it, each change journaled. A citizen cannot report another citizen's entry (404), and axe finds no serious
- * violation on the new screens.
+ * answers it, each change journaled; below the same history the citizen sees the report sent, then the DPO's answer.
+ * A citizen cannot report another citizen's entry (404), and axe finds no serious violation on the new screens.
  */
 @ExtendWith(PlatformExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,6 +58,7 @@ class CitizenReportsIT extends BrowserTest {
     private static final String DOMINIQUE = "signal.dominique";
     private static final String DPO = "signal.dpo";
     private static final String COMMENT = "Je n'ai jamais inscrit d'enfant à la crèche.";
+    private static final String ANSWER = "Erreur de la mairie, l'accès a été signalé au service.";
 
     private Platform platform;
     private Citizens citizens;
@@ -196,21 +197,12 @@ class CitizenReportsIT extends BrowserTest {
     void the_citizen_reports_an_access_and_turns_the_emails_off_in_chromium() throws Exception {
         long entry = queryOne("SELECT max(seq)::text FROM journal_entry WHERE kind = 'access' AND document_id = ?::uuid",
                 camille.document()).map(Long::parseLong).orElseThrow();
-        browser.get(platform.settings().portalUrl() + "/");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
-        LoginFlow login = new LoginFlow(platform, browser);
-        login.password(CAMILLE, Citizens.PASSWORD);
-        wait.until(driver -> !driver.findElements(By.id("documents")).isEmpty()
-                && driver.findElement(By.id("documents")).isDisplayed() || !driver.findElements(By.id("otp")).isEmpty());
-        if (!browser.findElements(By.id("otp")).isEmpty()) {
-            login.submit("otp", camilleLogin.totp().freshCode(), "kc-login");
-        }
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+        signInAsCamille();
 
-        // « Qui a consulté ce document »: tick the access, « Signaler au DPO », a comment.
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
-                ".document[data-document-id='" + camille.document() + "'] .document-accesses"))).click();
+        // « Qui a consulté ce document »: no report yet; tick the access, « Signaler au DPO », a comment.
+        openAccesses();
         WebElement pick = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("report-pick-" + entry)));
+        assertThat(browser.findElement(By.id("my-reports")).isDisplayed()).isFalse();
         Accessibility.assertNoSeriousViolation(browser);
         browser.findElement(By.id("report-open")).click();
         wait.until(ExpectedConditions.textToBe(By.id("report-status"), "Cochez d’abord au moins une ligne de l’historique."));
@@ -229,6 +221,17 @@ class CitizenReportsIT extends BrowserTest {
         assertThat(mine.size()).isEqualTo(1);
         assertThat(mine.get(0).get("entryIds").get(0).asLong()).isEqualTo(entry);
         assertThat(mine.get(0).get("status").asString()).isEqualTo("new");
+        // Below the history, the report as sent, not taken up yet.
+        WebElement sent = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                "#my-reports-list li[data-report='" + mine.get(0).get("id").asString() + "'][data-status='new']")));
+        assertThat(browser.findElement(By.id("my-reports-status")).getText()).isEqualTo("1 signalement.");
+        assertThat(sent.findElement(By.className("pill")).getText()).isEqualTo("Envoyé");
+        assertThat(fact(sent, "État")).isEqualTo("Envoyé : le DPO ne l’a pas encore pris en charge.");
+        assertThat(fact(sent, "Lignes signalées")).isEqualTo("1 ligne de l’historique");
+        assertThat(fact(sent, "Votre commentaire")).isEqualTo(COMMENT);
+        assertThat(sent.findElements(By.tagName("dt"))).extracting(WebElement::getText)
+                .doesNotContain("Réponse du DPO", "Message du DPO");
+        Accessibility.assertNoSeriousViolation(browser);
 
         // « Mon compte »: the e-mails at each access, on by default, turned off.
         openScreen("account", "account");
@@ -285,7 +288,7 @@ class CitizenReportsIT extends BrowserTest {
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("follow-error"))).getText())
                 .contains("écrivez une note");
         Accessibility.assertNoSeriousViolation(browser);
-        browser.findElement(By.id("follow-note")).sendKeys("Erreur de la mairie, l'accès a été signalé au service.");
+        browser.findElement(By.id("follow-note")).sendKeys(ANSWER);
         browser.findElement(By.id("follow-submit")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("#reports-list li[data-report='" + reportId + "'][data-status='answered']")));
@@ -294,6 +297,62 @@ class CitizenReportsIT extends BrowserTest {
         assertThat(journal("dpo.report")).singleElement().satisfies(row -> assertThat(row).contains(reportId));
         assertThat(journal("dpo.report-status")).singleElement()
                 .satisfies(row -> assertThat(row).contains(reportId + " : answered"));
+    }
+
+    @Test
+    @Order(4)
+    void the_citizen_reads_the_dpos_answer_below_the_history_in_chromium() throws Exception {
+        String reportId = queryOne("SELECT id::text FROM dpo_report WHERE status = 'answered'", null).orElseThrow();
+        signInAsCamille();
+        openAccesses();
+        WebElement answered = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(
+                "#my-reports-list li[data-report='" + reportId + "'][data-status='answered']")));
+        assertThat(answered.findElement(By.className("pill")).getText()).isEqualTo("Répondu");
+        assertThat(fact(answered, "État")).isEqualTo("Répondu : le DPO vous a répondu.");
+        assertThat(fact(answered, "Votre commentaire")).isEqualTo(COMMENT);
+        assertThat(fact(answered, "Réponse du DPO")).isEqualTo(ANSWER);
+        assertThat(fact(answered, "Dernier suivi")).isNotBlank();
+        Accessibility.assertNoSeriousViolation(browser);
+
+        // The same in English; the DPO's words stay as written.
+        browser.findElement(By.cssSelector(".lang-button[data-lang='en']")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("my-reports-title"), "Your reports to the DPO"));
+        WebElement english = browser.findElement(By.cssSelector("#my-reports-list li[data-report='" + reportId + "']"));
+        assertThat(english.findElement(By.className("pill")).getText()).isEqualTo("Answered");
+        assertThat(fact(english, "Status")).isEqualTo("Answered: the DPO has answered you.");
+        assertThat(fact(english, "The DPO's answer")).isEqualTo(ANSWER);
+        Accessibility.assertNoSeriousViolation(browser);
+    }
+
+    /** Opens « Mon coffre » and signs in as Camille (password, then her authenticator app when Keycloak asks). */
+    private void signInAsCamille() throws Exception {
+        browser.get(platform.settings().portalUrl() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        LoginFlow login = new LoginFlow(platform, browser);
+        login.password(CAMILLE, Citizens.PASSWORD);
+        wait.until(driver -> !driver.findElements(By.id("documents")).isEmpty()
+                && driver.findElement(By.id("documents")).isDisplayed() || !driver.findElements(By.id("otp")).isEmpty());
+        if (!browser.findElements(By.id("otp")).isEmpty()) {
+            login.submit("otp", camilleLogin.totp().freshCode(), "kc-login");
+        }
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("documents")));
+    }
+
+    /** « Qui a consulté ce document » for Camille's released paper, once its history is shown. */
+    private void openAccesses() {
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(
+                ".document[data-document-id='" + camille.document() + "'] .document-accesses"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("accesses-list")));
+    }
+
+    /** The description of the fact labelled {@code label} in a list item. */
+    private static String fact(WebElement item, String label) {
+        for (WebElement row : item.findElements(By.cssSelector("dl > div"))) {
+            if (row.findElement(By.tagName("dt")).getText().equals(label)) {
+                return row.findElement(By.tagName("dd")).getText();
+            }
+        }
+        throw new AssertionError("No fact " + label + " in " + item.getText());
     }
 
     /** The reasons of the journal's entries of one kind, read by the service's own database role. */

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +57,8 @@ class DpoConsoleIT extends BrowserTest {
     private String dpoEidas2;
     private String citizenSub;
     private long accessEntry;
+    private String mairieConsent;
+    private UUID mairieDocument;
 
     @BeforeAll
     void journalAndDpo(Platform platform) throws Exception {
@@ -69,14 +72,15 @@ class DpoConsoleIT extends BrowserTest {
 
         // What the vault writes when a citizen shares a paper and the service fetches it, and when a service asks
         // for a paper under another service's consent.
-        String vault = keycloak.token("civis", Map.of("grant_type", "client_credentials", "client_id", "civis-vault",
-                "client_secret", platform.secrets().get(Secrets.VAULT_CLIENT_SECRET)));
+        String vault = vaultToken();
         UUID document = UUID.randomUUID();
         JsonNode consent = json(call("POST", "/api/v1/consents", vault, Map.of("subject", citizenSub,
                 "recipient", "mairie-demo", "purpose", "inscription-creche", "documentTypes",
                 List.of("justificatif-domicile"), "documentIds", List.of(document.toString()), "duration", "P30D",
                 "collectionMethod", "citizen-initiative")), 201);
-        accessEntry = json(call("POST", "/api/v1/accesses", vault, Map.of("consentId", consent.get("id").asString(),
+        mairieConsent = consent.get("id").asString();
+        mairieDocument = document;
+        accessEntry = json(call("POST", "/api/v1/accesses", vault, Map.of("consentId", mairieConsent,
                 "recipient", "mairie-demo", "documentId", document.toString(), "digest", DIGEST)), 201)
                 .get("entryId").asLong();
         UUID water = UUID.randomUUID();
@@ -213,6 +217,197 @@ class DpoConsoleIT extends BrowserTest {
         Accessibility.assertNoSeriousViolation(browser);
     }
 
+    @Test
+    void the_dpo_reads_anomalies_figures_retention_and_the_register_in_chromium() throws Exception {
+        // Repeated denials: partenaire-eau asks for mairie-demo's paper, in one burst. Twice the threshold less one: a
+        // burst that straddles two of the anomaly windows still leaves one of them at the threshold.
+        Map<String, String> env = platform.settings().serviceEnv();
+        int threshold = Integer.parseInt(env.get("CIVIS_ANOMALIES_MANYDENIALS"));
+        Duration window = Duration.parse(env.get("CIVIS_ANOMALIES_WINDOW"));
+        String vault = vaultToken();
+        for (int i = 0; i < 2 * threshold - 1; i++) {
+            assertThat(call("POST", "/api/v1/accesses", vault, Map.of("consentId", mairieConsent,
+                    "recipient", "partenaire-eau", "documentId", mairieDocument.toString(), "digest", DIGEST))
+                    .statusCode()).isEqualTo(403);
+        }
+        // The windows the journal itself has at the threshold or above, as the service's own role reads them.
+        List<String> expectedAnomalies = rows("SELECT count(*) FROM journal_entry WHERE kind IN ('denial', 'refusal') "
+                + "AND recipient = 'partenaire-eau' AND recorded_at > now() - interval '30 days' "
+                + "GROUP BY date_bin(interval '" + window.toSeconds() + " seconds', recorded_at, TIMESTAMPTZ '2000-01-01') "
+                + "HAVING count(*) >= " + threshold + " ORDER BY 1");
+        assertThat(expectedAnomalies).isNotEmpty();
+
+        signIn();
+
+        // Anomalies: the thresholds in force, and each window of repeated denials to partenaire-eau the journal has.
+        wait.until(driver -> !driver.findElement(By.id("anomalies-status")).getText().isEmpty());
+        assertThat(browser.findElement(By.id("anomalies-thresholds")).getText())
+                .contains(threshold + " refus à un service en " + window.toMinutes() + " min");
+        List<String> shown = new ArrayList<>();
+        for (WebElement item : browser.findElements(By.cssSelector("#anomalies-list li[data-rule='many-denials']"))) {
+            if (fact(item, "Service").equals("partenaire-eau")) {
+                String title = item.findElement(By.className("item-title")).getText();
+                assertThat(title).matches("Refus répétés : \\d+ refus");
+                shown.add(title.replaceAll("\\D", ""));
+            }
+        }
+        assertThat(shown).containsExactlyInAnyOrderElementsOf(expectedAnomalies);
+
+        // Figures of one service: the chart has one line and one dot per day for each series, and the text beside it
+        // the journal's own counts for each day (Paris time).
+        type("figures-recipient", "mairie-demo");
+        browser.findElement(By.cssSelector("#figures-form button[type='submit']")).click();
+        List<String> days = rows("SELECT day || ' : ' || grants || ' partage(s), ' || accesses || ' accès, ' || denials "
+                + "|| ' refus' FROM (SELECT to_char(recorded_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS day, "
+                + "count(*) FILTER (WHERE kind = 'grant') AS grants, count(*) FILTER (WHERE kind = 'access') AS accesses, "
+                + "count(*) FILTER (WHERE kind IN ('denial', 'refusal')) AS denials FROM journal_entry "
+                + "WHERE recipient = 'mairie-demo' AND kind IN ('grant', 'access', 'denial', 'refusal') "
+                + "AND recorded_at > now() - interval '30 days' GROUP BY 1) per_day ORDER BY day");
+        assertThat(days).isNotEmpty();
+        wait.until(driver -> textsOf("#figures-list li").equals(days));
+        WebElement chart = browser.findElement(By.id("figures-chart"));
+        assertThat(chart.getRect().getWidth()).isGreaterThan(200);
+        assertThat(chart.getDomAttribute("role")).isEqualTo("img");
+        assertThat(browser.findElement(By.id(chart.getDomAttribute("aria-labelledby"))).getText())
+                .isEqualTo("Partages, accès et refus par jour, sur 30 jours");
+        for (String series : List.of("grants", "accesses", "denials")) {
+            WebElement line = chart.findElement(By.cssSelector("polyline.chart-" + series));
+            assertThat(line.getDomAttribute("points").split(" ")).hasSize(days.size());
+            assertThat(chart.findElements(By.cssSelector("circle.chart-" + series))).hasSize(days.size());
+        }
+        String today = days.getLast();
+        String accesses = today.replaceAll(".*, (\\d+) accès,.*", "$1");
+        assertThat(textsOf("#figures-chart circle.chart-accesses title").getLast())
+                .isEqualTo("Accès, " + today.substring(0, 10) + " : " + accesses);
+        Accessibility.assertNoSeriousViolation(browser);
+
+        // Retention: the periods the platform was given, then a purge, listed with what the service recorded of it.
+        WebElement periods = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#retention-periods dt")));
+        assertThat(env).containsEntry("CIVIS_RETENTION_ACCESSEVENTS", "P18M")
+                .containsEntry("CIVIS_RETENTION_SECURITYEVENTS", "P90D").containsEntry("CIVIS_RETENTION_ENDEDCONSENTS", "P2Y");
+        WebElement retention = browser.findElement(By.id("retention-periods"));
+        assertThat(periods.isDisplayed()).isTrue();
+        assertThat(fact(retention, "Accès et refus")).isEqualTo("18 mois");
+        assertThat(fact(retention, "Événements de sécurité (connexions)")).isEqualTo("90 jours");
+        assertThat(fact(retention, "Consentements terminés (après leur fin)")).isEqualTo("2 ans");
+        assertThat(fact(retention, "Purge planifiée")).isEqualTo("chaque nuit (cron « 0 30 3 * * * », heure de Paris)");
+        int before = browser.findElements(By.cssSelector("#purges li")).size();
+        browser.findElement(By.id("purge-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("purge-status"), "Purge terminée"));
+        List<String> purges = rows("SELECT access_events || ' accès, ' || security_events || ' événements de sécurité, ' "
+                + "|| consent_events || ' entrées de consentements anonymisés, ' || consents_deleted "
+                + "|| ' consentements terminés supprimés (journal, entrée n° ' || journal_seq || ')' FROM retention_purge "
+                + "ORDER BY ran_at DESC LIMIT 20");
+        List<String> listed = textsOf("#purges li");
+        assertThat(listed).hasSize(Math.min(before + 1, 20)).hasSameSizeAs(purges);
+        for (int i = 0; i < listed.size(); i++) {
+            assertThat(listed.get(i)).endsWith(" : " + purges.get(i));
+        }
+        String seq = purges.getFirst().replaceAll(".*entrée n° (\\d+)\\)$", "$1");
+        assertThat(rows("SELECT actor FROM journal_entry WHERE kind = 'retention.purge' AND seq = " + seq))
+                .containsExactly(dpoSub());
+        Accessibility.assertNoSeriousViolation(browser);
+
+        // The processing register: what the realm declares of each service, purpose by purpose, in the CSV and the
+        // JSON the page downloads.
+        browser.findElement(By.id("register-csv")).click();
+        List<List<String>> csv = parseCsv(Files.readString(awaitDownload("registre-des-traitements\\.csv"),
+                StandardCharsets.UTF_8));
+        assertThat(csv.getFirst()).containsExactly("recipient", "recipientName", "kind", "purpose", "purposeLabel",
+                "legalBasis", "documentTypes", "maxDuration", "dpoContact");
+        browser.findElement(By.id("register-json")).click();
+        JsonNode json = KeycloakClient.JSON.readTree(Files.readString(awaitDownload("registre-des-traitements\\.json"),
+                StandardCharsets.UTF_8));
+        List<List<String>> fromJson = new ArrayList<>();
+        json.forEach(row -> fromJson.add(List.of(text(row, "recipient"), text(row, "recipientName"), text(row, "kind"),
+                text(row, "purpose"), text(row, "purposeLabel"), text(row, "legalBasis"), words(row.get("documentTypes")),
+                text(row, "maxDuration"), text(row, "dpoContact"))));
+        assertThat(fromJson).containsExactlyElementsOf(csv.subList(1, csv.size()));
+        for (String recipient : List.of("mairie-demo", "partenaire-eau")) {
+            JsonNode declared = KeycloakClient.JSON.readTree(citizens.keycloak()
+                    .get("/realms/civis/clients?clientId=" + recipient).get(0).at("/attributes/civis.recipient").asString());
+            List<List<String>> expected = new ArrayList<>();
+            declared.get("purposes").forEach(purpose -> expected.add(List.of(recipient, text(declared, "displayName"),
+                    text(declared, "kind"), text(purpose, "code"), text(purpose, "label"), text(purpose, "legalBasis"),
+                    words(purpose.get("documentTypes")), text(purpose, "maxDuration"), text(declared, "dpoContact"))));
+            assertThat(expected).as(recipient).isNotEmpty();
+            assertThat(csv).as(recipient).filteredOn(row -> row.getFirst().equals(recipient))
+                    .containsExactlyInAnyOrderElementsOf(expected);
+        }
+        Accessibility.assertNoSeriousViolation(browser);
+    }
+
+    /** Opens the console and signs in as the DPO (password and authenticator app), until the console shows. */
+    private void signIn() throws Exception {
+        browser.get(console());
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("login-button"))).click();
+        LoginFlow login = new LoginFlow(platform, browser);
+        login.password(DPO, Citizens.PASSWORD);
+        login.submit("otp", dpo.totp().freshCode(), "kc-login");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("console")));
+    }
+
+    /** The text of the elements {@code css} selects, hidden ones too (the chart's text alternative is off screen). */
+    private List<String> textsOf(String css) {
+        return browser.findElements(By.cssSelector(css)).stream()
+                .map(element -> element.getDomProperty("textContent").strip()).toList();
+    }
+
+    /** A field's text, empty when it is absent (the service leaves nulls out of its JSON). */
+    private static String text(JsonNode object, String field) {
+        return object.hasNonNull(field) ? object.get(field).asString() : "";
+    }
+
+    /** An array of words as the register's CSV writes it: space-separated. */
+    private static String words(JsonNode array) {
+        List<String> words = new ArrayList<>();
+        array.forEach(word -> words.add(word.asString()));
+        return String.join(" ", words);
+    }
+
+    /** RFC 4180: comma-separated fields, quoted when they hold a comma, a quote or a line break; CRLF lines. */
+    private static List<List<String>> parseCsv(String text) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> row = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                row.add(field.toString());
+                field.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+                i++;
+            } else {
+                field.append(c);
+            }
+        }
+        assertThat(row).as("the last line ends with CRLF").isEmpty();
+        assertThat(field).isEmpty();
+        return rows;
+    }
+
+    private String vaultToken() throws Exception {
+        return citizens.keycloak().token("civis", Map.of("grant_type", "client_credentials", "client_id", "civis-vault",
+                "client_secret", platform.secrets().get(Secrets.VAULT_CLIENT_SECRET)));
+    }
+
     private String console() {
         return platform.settings().consentUrl() + "/dpo/";
     }
@@ -235,6 +430,21 @@ class DpoConsoleIT extends BrowserTest {
 
     private String dpoSub() {
         return HttpLogin.claims(dpoEidas2).get("sub").asString();
+    }
+
+    /** The first column of each row {@code sql} gives, as text, read by the service's own database role. */
+    private List<String> rows(String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+                + platform.settings().ports().postgres() + "/consent", Platform.runtimeRole("consent"),
+                platform.secrets().runtimeRolePassword("consent"));
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(sql)) {
+            while (row.next()) {
+                rows.add(row.getString(1));
+            }
+        }
+        return rows;
     }
 
     /** The journal's entries of one kind, as "actor | reason" read by the service's own database role. */

@@ -68,20 +68,27 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
     private record Running(Platform platform) implements AutoCloseable {
 
         static Running start() {
-            return new Running(startPlatform("it", Map.of(
+            return new Running(startPlatform("it", Map.ofEntries(
                     // No tolerance on expiry, so that a token one second past its end is refused at once.
-                    "CIVIS_SECURITY_CLOCK_SKEW", "0s",
+                    Map.entry("CIVIS_SECURITY_CLOCK_SKEW", "0s"),
                     // A quota a test can fill in seconds.
-                    "CIVIS_DOCUMENTS_QUOTA", "30MB",
+                    Map.entry("CIVIS_DOCUMENTS_QUOTA", "30MB"),
                     // A closing safe's retrieval-only period, shortened from 30 days.
-                    "CIVIS_SAFE_CLOSURE_GRACE", "20s",
-                    "CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s",
-                    "CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s",
-                    "CIVIS_SAFE_NOTICE_INITIAL_DELAY", "1s",
-                    "CIVIS_SAFE_NOTICE_INTERVAL", "1s",
+                    Map.entry("CIVIS_SAFE_CLOSURE_GRACE", "20s"),
+                    Map.entry("CIVIS_SAFE_CLOSURE_CHECK_INITIAL_DELAY", "1s"),
+                    Map.entry("CIVIS_SAFE_CLOSURE_CHECK_INTERVAL", "1s"),
+                    Map.entry("CIVIS_SAFE_NOTICE_INITIAL_DELAY", "1s"),
+                    Map.entry("CIVIS_SAFE_NOTICE_INTERVAL", "1s"),
                     // The expiry reminders' job, every second instead of every hour.
-                    "CIVIS_REMINDERS_INITIAL_DELAY", "1s",
-                    "CIVIS_REMINDERS_INTERVAL", "1s"), Map.of()));
+                    Map.entry("CIVIS_REMINDERS_INITIAL_DELAY", "1s"),
+                    Map.entry("CIVIS_REMINDERS_INTERVAL", "1s"),
+                    // The DPO console's anomalies and retention, away from their defaults so that a test can tell the
+                    // settings in force reach the page: repeated denials a test can produce in one burst.
+                    Map.entry("CIVIS_ANOMALIES_WINDOW", "PT5M"),
+                    Map.entry("CIVIS_ANOMALIES_MANYDENIALS", "3"),
+                    Map.entry("CIVIS_RETENTION_ACCESSEVENTS", "P18M"),
+                    Map.entry("CIVIS_RETENTION_SECURITYEVENTS", "P90D"),
+                    Map.entry("CIVIS_RETENTION_ENDEDCONSENTS", "P2Y")), Map.of()));
         }
 
         @Override

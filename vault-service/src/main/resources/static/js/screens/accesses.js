@@ -1,7 +1,8 @@
 // « Qui a consulté ce document » : every time a service asked for this paper, allowed or refused, with the date, the
 // purpose and the outcome; the grants and withdrawals of consents that cover it too (GET
 // /api/v1/documents/{id}/accesses, the journal's entries relayed by the vault). « Signaler au DPO » sends the lines
-// ticked with a comment (POST /api/v1/me/reports); consent-service signs their extract for the DPO (ADR 0025).
+// ticked with a comment (POST /api/v1/me/reports); consent-service signs their extract for the DPO (ADR 0025). Below,
+// the citizen's reports about this history and where the DPO is with them (GET /api/v1/me/reports).
 
 import { apiJson, currentGeneration, errorMessage } from '../api.js';
 import { closeDialog, openDialog } from '../dialogs.js';
@@ -17,7 +18,10 @@ const state = {
   error: null,
   picked: new Set(), // entry ids ticked for a report
   reportStatus: null,
+  reports: null, // the citizen's reports (all documents), newest first; 'unavailable' when they could not be read
 };
+
+const REPORT_STATUSES = ['new', 'in-progress', 'answered'];
 
 export async function enterAccesses({ id }) {
   state.documentId = id;
@@ -26,19 +30,22 @@ export async function enterAccesses({ id }) {
   state.error = null;
   state.picked = new Set();
   state.reportStatus = null;
+  state.reports = null;
   state.status = { key: 'accesses.loading' };
   renderAccesses();
   const started = currentGeneration();
   const path = `/api/v1/documents/${encodeURIComponent(id)}`;
   try {
-    const [doc, entries] = await Promise.all([
+    const [doc, entries, reports] = await Promise.all([
       apiJson(path).catch((error) => (error?.status === 404 ? Promise.reject(error) : null)),
       apiJson(`${path}/accesses`),
+      readReports(),
     ]);
     if (started !== currentGeneration() || state.documentId !== id) {
       return;
     }
     state.title = doc?.title ?? null;
+    state.reports = reports;
     const list = Array.isArray(entries) ? entries : Array.isArray(entries?.items) ? entries.items : null;
     if (!list) {
       throw new Error('Unexpected accesses');
@@ -57,8 +64,22 @@ export async function enterAccesses({ id }) {
 
 export function resetAccesses() {
   Object.assign(state, { documentId: null, title: null, entries: null, status: null, error: null, picked: new Set(),
-    reportStatus: null });
+    reportStatus: null, reports: null });
   $('accesses-list').replaceChildren();
+  $('my-reports-list').replaceChildren();
+}
+
+/** The citizen's reports; 'unavailable' rather than a failure: the history itself is still worth showing. */
+async function readReports() {
+  try {
+    const reports = await apiJson('/api/v1/me/reports');
+    return Array.isArray(reports) ? reports : 'unavailable';
+  } catch (error) {
+    if (error?.signedOut) {
+      throw error;
+    }
+    return 'unavailable';
+  }
 }
 
 function when(entry) {
@@ -149,6 +170,13 @@ async function sendReport(event) {
     state.reportStatus = { key: 'report.sent' };
     closeDialog($('report-dialog'));
     renderAccesses();
+    const started = currentGeneration();
+    const documentId = state.documentId;
+    const reports = await readReports();
+    if (started === currentGeneration() && state.documentId === documentId) {
+      state.reports = reports;
+      renderAccesses();
+    }
   } catch (error) {
     show($('report-error'), errorMessage(error));
   } finally {
@@ -176,4 +204,39 @@ export function renderAccesses() {
   show($('report-status'), state.reportStatus, false);
   show($('accesses-status'), state.status, false);
   show($('accesses-error'), state.error);
+  renderReports(entries, lang);
+}
+
+/** The reports naming at least one line of this history: a report is always about one document's lines. */
+function renderReports(entries, lang) {
+  const lines = new Set(entries.map((entry) => entry.entryId).filter(Number.isInteger));
+  const unavailable = state.reports === 'unavailable';
+  const reports = Array.isArray(state.reports)
+    ? state.reports.filter((report) => (report.entryIds ?? []).some((id) => lines.has(id)))
+    : [];
+  $('my-reports').hidden = !unavailable && reports.length === 0;
+  show($('my-reports-status'), unavailable ? { key: 'myReports.unavailable' }
+    : reports.length ? { key: plural('myReports.found', reports.length), params: { count: reports.length } } : null, false);
+  $('my-reports-list').replaceChildren(...reports.map((report) => reportItem(report, lang)));
+}
+
+function reportItem(report, lang) {
+  const status = REPORT_STATUSES.includes(report.status) ? report.status : 'new';
+  const item = element('li', 'item my-report');
+  item.dataset.report = String(report.id);
+  item.dataset.status = status;
+  const heading = element('h4', 'item-title', t('myReports.heading', { date: formatDateTime(report.createdAt, lang) }));
+  heading.append(element('span', `pill ${status === 'new' ? 'pill-expired' : 'pill-active'}`, t(`myReports.pill.${status}`)));
+  item.append(heading);
+  const facts = element('dl', 'item-facts');
+  fact(facts, t('myReports.stateLabel'), t(`myReports.state.${status}`));
+  const count = (report.entryIds ?? []).length;
+  fact(facts, t('myReports.linesLabel'), t(plural('myReports.lines', count), { count }));
+  fact(facts, t('myReports.comment'), report.comment);
+  fact(facts, t(status === 'answered' ? 'myReports.answer' : 'myReports.message'), report.note);
+  if (status !== 'new') {
+    fact(facts, t('myReports.updated'), formatDateTime(report.updatedAt, lang));
+  }
+  item.append(facts);
+  return item;
 }
