@@ -174,7 +174,7 @@ function renderRetention() {
   fact(periods, t('retention.accessEvents'), durationText(retention.accessEvents, parseDuration) || retention.accessEvents);
   fact(periods, t('retention.securityEvents'), durationText(retention.securityEvents, parseDuration) || retention.securityEvents);
   fact(periods, t('retention.endedConsents'), durationText(retention.endedConsents, parseDuration) || retention.endedConsents);
-  fact(periods, t('retention.schedule'), t('retention.nightly', { cron: retention.schedule }));
+  fact(periods, t('retention.schedule'), t('retention.cron', { cron: retention.schedule }));
   for (const purge of retention.purges ?? []) {
     list.append(element('li', 'item', t('retention.purged', {
       date: formatDateTime(purge.ranAt, currentLanguage()),

@@ -291,7 +291,7 @@ class DpoConsoleIT extends BrowserTest {
         assertThat(fact(retention, "Accès et refus")).isEqualTo("18 mois");
         assertThat(fact(retention, "Événements de sécurité (connexions)")).isEqualTo("90 jours");
         assertThat(fact(retention, "Consentements terminés (après leur fin)")).isEqualTo("2 ans");
-        assertThat(fact(retention, "Purge planifiée")).isEqualTo("chaque nuit (cron « 0 30 3 * * * », heure de Paris)");
+        assertThat(fact(retention, "Purge planifiée")).isEqualTo("selon l’expression cron « 0 30 3 * * * », heure de Paris");
         int before = browser.findElements(By.cssSelector("#purges li")).size();
         browser.findElement(By.id("purge-button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("purge-status"), "Purge terminée"));
