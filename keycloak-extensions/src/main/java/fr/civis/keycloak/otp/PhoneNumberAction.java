@@ -11,7 +11,9 @@ import org.keycloak.authentication.CredentialAction;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.FormMessage;
@@ -86,6 +88,10 @@ final class PhoneNumberAction implements RequiredActionProvider, CredentialActio
                     notes.remove(CANDIDATE);
                     ((SmsCredentialProvider) session.getProvider(CredentialProvider.class, SmsCredentialProvider.TYPE))
                             .enrol(context.getRealm(), context.getUser(), candidate);
+                    // Reported as Keycloak's own enrolments are (UPDATE_CREDENTIAL with its type), which Keycloak
+                    // sends once the action succeeds; left as CUSTOM_REQUIRED_ACTION, the journal would not see it.
+                    context.getEvent().event(EventType.UPDATE_CREDENTIAL)
+                            .detail(Details.CREDENTIAL_TYPE, SmsCredentialProvider.TYPE);
                     context.success();
                 }
                 case WRONG -> wrong(context, codeForm(context, candidate, "civisOtpInvalid", null));
