@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.authentication.CredentialAction;
+import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialProvider;
@@ -45,6 +46,15 @@ final class PhoneNumberAction implements RequiredActionProvider, CredentialActio
     @Override
     public String getCredentialType(KeycloakSession session, AuthenticationSessionModel authenticationSession) {
         return SmsCredentialProvider.TYPE;
+    }
+
+    /**
+     * « Recevoir les codes par SMS » in the portal runs this action through {@code kc_action}; without this, Keycloak
+     * refuses it at once ({@code kc_action_status=error}).
+     */
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
     }
 
     @Override
