@@ -8,10 +8,13 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.authentication.CredentialAction;
+import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.credential.CredentialProvider;
+import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
+import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.FormMessage;
@@ -43,6 +46,15 @@ final class PhoneNumberAction implements RequiredActionProvider, CredentialActio
     @Override
     public String getCredentialType(KeycloakSession session, AuthenticationSessionModel authenticationSession) {
         return SmsCredentialProvider.TYPE;
+    }
+
+    /**
+     * « Recevoir les codes par SMS » in the portal runs this action through {@code kc_action}; without this, Keycloak
+     * refuses it at once ({@code kc_action_status=error}).
+     */
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
     }
 
     @Override
@@ -86,6 +98,10 @@ final class PhoneNumberAction implements RequiredActionProvider, CredentialActio
                     notes.remove(CANDIDATE);
                     ((SmsCredentialProvider) session.getProvider(CredentialProvider.class, SmsCredentialProvider.TYPE))
                             .enrol(context.getRealm(), context.getUser(), candidate);
+                    // Reported as Keycloak's own enrolments are (UPDATE_CREDENTIAL with its type), which Keycloak
+                    // sends once the action succeeds; left as CUSTOM_REQUIRED_ACTION, the journal would not see it.
+                    context.getEvent().event(EventType.UPDATE_CREDENTIAL)
+                            .detail(Details.CREDENTIAL_TYPE, SmsCredentialProvider.TYPE);
                     context.success();
                 }
                 case WRONG -> wrong(context, codeForm(context, candidate, "civisOtpInvalid", null));

@@ -50,6 +50,30 @@ class SecurityEventsTest {
         assertThat(SecurityEvents.kind(event(EventType.CODE_TO_TOKEN, Map.of()))).isEmpty();
     }
 
+    /** What a citizen does to their own account, as Keycloak 26 reports it (CitizenSecurityEventsIT, end to end). */
+    @Test
+    void a_citizens_own_changes_have_their_kinds() {
+        assertThat(SecurityEvents.kind(event(EventType.REGISTER, Map.of(Details.REGISTER_METHOD, "form"))))
+                .contains("security.register");
+        // A first FranceConnect login creates the account: a registration, then a federated login.
+        assertThat(SecurityEvents.kind(event(EventType.REGISTER, Map.of(Details.REGISTER_METHOD, "broker",
+                Details.IDENTITY_PROVIDER, "franceconnect")))).contains("security.register");
+        assertThat(SecurityEvents.kind(event(EventType.FEDERATED_IDENTITY_LINK,
+                Map.of(Details.IDENTITY_PROVIDER, "franceconnect")))).contains("security.federated-link");
+        assertThat(SecurityEvents.kind(event(EventType.UPDATE_EMAIL, Map.of(Details.PREVIOUS_EMAIL, "a@b.fr",
+                Details.UPDATED_EMAIL, "c@d.fr")))).contains("security.email-changed");
+        // Our phone enrolment reports itself as Keycloak's own enrolments do (PhoneNumberAction).
+        assertThat(SecurityEvents.kind(event(EventType.UPDATE_CREDENTIAL, Map.of(Details.CREDENTIAL_TYPE, "civis-sms"))))
+                .contains("security.factor-added");
+        assertThat(SecurityEvents.kind(event(EventType.REMOVE_CREDENTIAL, Map.of(Details.CREDENTIAL_TYPE, "otp"))))
+                .contains("security.factor-removed");
+        // Sent beside REMOVE_CREDENTIAL for the same removal of an app; the request for a confirmation link, and the
+        // link followed, are steps of the change, not changes.
+        assertThat(SecurityEvents.kind(event(EventType.REMOVE_TOTP, Map.of()))).isEmpty();
+        assertThat(SecurityEvents.kind(event(EventType.SEND_VERIFY_EMAIL, Map.of()))).isEmpty();
+        assertThat(SecurityEvents.kind(event(EventType.VERIFY_EMAIL, Map.of()))).isEmpty();
+    }
+
     @Test
     void only_allow_listed_details_leave_and_the_address_is_cut_to_its_network() {
         SecurityEvent login = events.of(event(EventType.LOGIN_ERROR, Map.of(Details.USERNAME, "mot-de-passe-tapé-ici",
