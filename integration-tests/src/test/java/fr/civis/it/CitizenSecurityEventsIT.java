@@ -63,12 +63,14 @@ class CitizenSecurityEventsIT extends BrowserTest {
 
         String link = Inboxes.awaitCode(() -> inboxes.mailedActionLinks(address), 1);
         browser.get(link);
-        wait.until(driver -> !driver.findElements(By.id("password-new")).isEmpty()
+        wait.until(driver -> !driver.findElements(By.id("civis-first-credential-form")).isEmpty()
                 || !driver.findElements(By.partialLinkText("ici")).isEmpty());
-        if (browser.findElements(By.id("password-new")).isEmpty()) {
+        if (browser.findElements(By.id("civis-first-credential-form")).isEmpty()) {
             // Keycloak's « confirmez votre adresse » page, when it does not recognise the browser's session.
             browser.findElement(By.partialLinkText("ici")).click();
         }
+        // The first way in (ADR 0021): a password here.
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("civis-first-credential-password"))).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-new"))).sendKeys(password);
         browser.findElement(By.id("password-confirm")).sendKeys(password);
         browser.findElement(By.id("kc-submit")).click();
