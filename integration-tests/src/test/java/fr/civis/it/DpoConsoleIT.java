@@ -211,6 +211,20 @@ class DpoConsoleIT extends BrowserTest {
                 });
         assertThat(journal("dpo.export")).anySatisfy(row -> assertThat(row).contains(dpoSub()).contains("csv"));
 
+        // The same search as JSON: the same entries, in the same order, with the same values.
+        browser.findElement(By.id("export-json")).click();
+        JsonNode exported = KeycloakClient.JSON.readTree(Files.readString(awaitDownload("journal-.*\\.json"),
+                StandardCharsets.UTF_8));
+        List<String> exportedIds = new ArrayList<>();
+        exported.forEach(entry -> exportedIds.add(entry.get("entryId").asString()));
+        assertThat(exportedIds).containsExactlyElementsOf(expected);
+        JsonNode exportedAccess = exported.get(exportedIds.indexOf(Long.toString(accessEntry)));
+        assertThat(exportedAccess.get("kind").asString()).isEqualTo("access");
+        assertThat(exportedAccess.get("outcome").asString()).isEqualTo("allowed");
+        assertThat(exportedAccess.get("documentTypes").get(0).asString()).isEqualTo("justificatif-domicile");
+        assertThat(exportedAccess.get("citizen").asString()).isEqualTo(pseudonym);
+        assertThat(journal("dpo.export")).anySatisfy(row -> assertThat(row).contains(dpoSub()).contains("json"));
+
         // Verify: the whole chain, and the signed checkpoint it was checked against.
         browser.findElement(By.id("verify-button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "Journal intègre"));
