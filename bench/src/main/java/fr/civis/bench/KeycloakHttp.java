@@ -63,8 +63,13 @@ final class KeycloakHttp {
 
     /** The access token {@code realm}'s token endpoint returns for these form parameters; anything else stops the run. */
     String token(String realm, Map<String, String> parameters) throws Exception {
+        return token(keycloakUrl, realm, parameters);
+    }
+
+    /** The same from the Keycloak node at {@code node} (of a cluster: each node answers back-channel calls itself). */
+    String token(String node, String realm, Map<String, String> parameters) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                        keycloakUrl + "/realms/" + realm + "/protocol/openid-connect/token"))
+                        node + "/realms/" + realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(parameters))).build(), HttpResponse.BodyHandlers.ofString());
         Matcher token = ACCESS_TOKEN.matcher(response.body());

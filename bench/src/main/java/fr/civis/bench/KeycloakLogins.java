@@ -3,30 +3,20 @@ package fr.civis.bench;
 import fr.civis.launcher.Platform;
 import fr.civis.launcher.PlatformSettings;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
@@ -60,10 +50,6 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class KeycloakLogins {
 
-    private static final String CLIENT = "bench-login";
-    private static final String SECRET = "bench-login-secret-not-for-production";
-    private static final String PASSWORD = "bench-coffre-2026";
-    private static final String CALLBACK = "http://127.0.0.1:9/bench-callback";
     private static final List<String> REALMS = List.of("civis", "stock", "bare");
     /** Realm civis with its security-event listener turned off: measured in the same rounds as the others. */
     private static final String NO_JOURNAL = "civis-no-journal";
@@ -83,17 +69,13 @@ public final class KeycloakLogins {
     /** Keycloak's published sizing (26.x, "Concepts for sizing CPU and memory resources"), per vCPU. */
     private static final double PUBLISHED_LOGINS_PER_VCPU = 15;
     private static final double PUBLISHED_GRANTS_PER_VCPU = 120;
-    private static final Pattern ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|"
-            + "<form[^>]*action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"");
-    /** The message a login page shows when it refuses (wrong password, locked account…). */
-    private static final Pattern MESSAGE = Pattern.compile("(Invalid|Identifiant|incorrect|désactivé|disabled|expired|expiré)[^.]*\\.");
     /** Frames that belong to password hashing, whichever algorithm the realm uses. */
     private static final Pattern HASHING = Pattern.compile("Argon2|PBKDF2|Pbkdf2|PasswordHashProvider");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     private final KeycloakHttp keycloakHttp;
+    private final BrowserLogin browser;
     private final Platform platform;
     private final String keycloak;
     /** One account per virtual user: a person does not log in from several browsers at the same instant. */
@@ -104,6 +86,7 @@ public final class KeycloakLogins {
         this.platform = platform;
         this.keycloak = platform.settings().keycloakUrl();
         this.keycloakHttp = new KeycloakHttp(http, platform);
+        this.browser = new BrowserLogin(http, keycloakHttp, keycloak);
         this.users = users;
         // This JVM is the load generator and the parent of every part: its own CPU only; Keycloak with kc.sh's java.
         Map<String, ProcessHandle> processes = new LinkedHashMap<>();
@@ -193,16 +176,7 @@ public final class KeycloakLogins {
         System.out.println("Settings of civis copied to stock: " + settings);
         keycloakHttp.update("/realms/stock", settings);
         for (String realm : REALMS) {
-            keycloakHttp.create("/realms/" + realm + "/clients", """
-                    {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":true,
-                     "directAccessGrantsEnabled":false,"serviceAccountsEnabled":true,"redirectUris":["%s"],
-                     "attributes":{"pkce.code.challenge.method":"S256"}}""".formatted(CLIENT, SECRET, CALLBACK));
-            for (int i = 0; i < users; i++) {
-                keycloakHttp.create("/realms/" + realm + "/users", """
-                        {"username":"bench.user.%1$d","enabled":true,"firstName":"Bench","lastName":"User %1$d",
-                         "email":"bench.user.%1$d@civis.localhost","emailVerified":true,
-                         "credentials":[{"type":"password","value":"%2$s","temporary":false}]}""".formatted(i, PASSWORD));
-            }
+            BrowserLogin.createClientAndUsers(keycloakHttp, realm, users);
         }
         // Each realm logs in once, so that a setup mistake stops the run before any figure is printed.
         for (String realm : REALMS) {
@@ -235,65 +209,15 @@ public final class KeycloakLogins {
 
     /** One browser login, as a new browser: login page, password, callback, code exchange. */
     private void login(String realm, int user) throws Exception {
-        String base = keycloak + "/realms/" + realm + "/protocol/openid-connect";
-        String verifier = random();
-        String state = random();
-        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        Map<String, String> cookies = new LinkedHashMap<>();
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(base + "/auth?" + KeycloakHttp.form(Map.of(
-                "response_type", "code", "client_id", CLIENT, "redirect_uri", CALLBACK, "scope", "openid",
-                "state", state, "code_challenge", challenge, "code_challenge_method", "S256")))).GET(), cookies);
-        Matcher action = ACTION.matcher(page.body());
-        if (page.statusCode() != 200 || !action.find()) {
-            throw new IllegalStateException(realm + ": no login form (HTTP " + page.statusCode() + ")");
-        }
-        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(
-                        (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(KeycloakHttp.form(Map.of("username", "bench.user." + user, "password", PASSWORD)))), cookies);
-        String location = posted.headers().firstValue("Location").orElse("");
-        if (posted.statusCode() != 302 || !location.startsWith(CALLBACK)) {
-            Matcher message = MESSAGE.matcher(posted.body().replaceAll("<[^>]*>", " "));
-            throw new IllegalStateException(realm + ": the password of bench.user." + user + " was not accepted (HTTP "
-                    + posted.statusCode() + (message.find() ? ": " + message.group().strip() : "") + ")");
-        }
-        Map<String, String> callback = new LinkedHashMap<>();
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            String[] parts = pair.split("=", 2);
-            callback.put(parts[0], URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
-        }
-        if (!state.equals(callback.get("state"))) {
-            throw new IllegalStateException(realm + ": the callback does not answer this login");
-        }
-        keycloakHttp.token(realm, Map.of("grant_type", "authorization_code", "code", callback.get("code"),
-                "redirect_uri", CALLBACK, "client_id", CLIENT, "client_secret", SECRET, "code_verifier", verifier));
+        browser.login(keycloak, realm, user);
     }
 
     private void clientCredentials(String realm) throws Exception {
-        keycloakHttp.token(realm, Map.of("grant_type", "client_credentials", "client_id", CLIENT, "client_secret", SECRET));
-    }
-
-    /** Sends with this browser's cookies (all on the realm's path of one host) and keeps the ones Keycloak sets. */
-    private HttpResponse<String> send(HttpRequest.Builder request, Map<String, String> cookies) throws Exception {
-        if (!cookies.isEmpty()) {
-            request.header("Cookie", cookies.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
-                    .collect(Collectors.joining("; ")));
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        for (String header : response.headers().allValues("Set-Cookie")) {
-            String pair = header.split(";", 2)[0];
-            int equals = pair.indexOf('=');
-            cookies.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
-        }
-        return response;
+        keycloakHttp.token(realm, Map.of("grant_type", "client_credentials", "client_id", BrowserLogin.CLIENT,
+                "client_secret", BrowserLogin.SECRET));
     }
 
     // --- Phases and CPU -------------------------------------------------------------------------------------------
-
-    private interface Operation {
-        void run(int virtualUser) throws Exception;
-    }
 
     /**
      * Operations done and failed, wall seconds, and CPU seconds of Keycloak and of PostgreSQL (all its backends)
@@ -320,37 +244,11 @@ public final class KeycloakLogins {
     }
 
     /** {@code clients} virtual users repeat {@code operation} for {@code seconds}. */
-    private Phase phase(ExecutorService pool, int clients, int seconds, Operation operation) throws Exception {
-        AtomicLong done = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        double[] cpuBefore = cpu.seconds();
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
-        List<Future<?>> users = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            int virtualUser = i;
-            users.add(pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    try {
-                        operation.run(virtualUser);
-                        done.incrementAndGet();
-                    } catch (Exception e) {
-                        if (failed.incrementAndGet() == 1) {
-                            System.out.println("  first failure: " + e.getMessage());
-                        }
-                    }
-                }
-                return null;
-            }));
-        }
-        for (Future<?> user : users) {
-            user.get();
-        }
-        double wall = (System.nanoTime() - start) / 1e9;
-        double[] cpuAfter = cpu.seconds();
+    private Phase phase(ExecutorService pool, int clients, int seconds, Load.Operation operation) throws Exception {
+        Load.Result result = Load.run(pool, clients, seconds, cpu, operation);
         int postgres = cpu.names().indexOf("postgres");
-        return new Phase(done.get(), failed.get(), wall, cpuAfter[1] - cpuBefore[1],
-                postgres < 0 ? Double.NaN : cpuAfter[postgres] - cpuBefore[postgres]);
+        return new Phase(result.done(), result.failed(), result.seconds(), result.cpu()[1],
+                postgres < 0 ? Double.NaN : result.cpu()[postgres]);
     }
 
     /** The Keycloak JVM, for jcmd: kc.sh's java child when the script does not exec it, else the launched process. */
@@ -458,11 +356,5 @@ public final class KeycloakLogins {
         return new Phase(phases.stream().mapToLong(Phase::done).sum(), phases.stream().mapToLong(Phase::failed).sum(),
                 phases.stream().mapToDouble(Phase::seconds).sum(), phases.stream().mapToDouble(Phase::keycloakCpu).sum(),
                 phases.stream().mapToDouble(Phase::postgresCpu).sum());
-    }
-
-    private static String random() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }
