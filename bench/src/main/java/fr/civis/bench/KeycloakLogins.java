@@ -92,9 +92,7 @@ public final class KeycloakLogins {
         Map<String, ProcessHandle> processes = new LinkedHashMap<>();
         processes.put("client", ProcessHandle.current());
         processes.put("keycloak", ProcessHandle.of(platform.pid("keycloak")).orElseThrow());
-        ProcessHandle.current().children()
-                .filter(child -> child.info().command().orElse("").endsWith("/postgres"))
-                .findFirst().ifPresent(postmaster -> processes.put("postgres", postmaster));
+        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
         this.cpu = new ProcessCpu(processes, "client");
     }
 
@@ -236,9 +234,8 @@ public final class KeycloakLogins {
 
         @Override
         public String toString() {
-            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU%s)%s",
-                    perSecond(), perKeycloakCpu(), keycloakCpu / seconds,
-                    Double.isNaN(postgresCpu) ? "" : String.format(", PostgreSQL %.2f", postgresCpu / seconds),
+            return String.format("%7.1f/s, %6.1f per Keycloak CPU-s (Keycloak used %.2f vCPU, PostgreSQL %.2f)%s",
+                    perSecond(), perKeycloakCpu(), keycloakCpu / seconds, postgresCpu / seconds,
                     failed > 0 ? ", " + failed + " FAILED" : "");
         }
     }
@@ -246,9 +243,7 @@ public final class KeycloakLogins {
     /** {@code clients} virtual users repeat {@code operation} for {@code seconds}. */
     private Phase phase(ExecutorService pool, int clients, int seconds, Load.Operation operation) throws Exception {
         Load.Result result = Load.run(pool, clients, seconds, cpu, operation);
-        int postgres = cpu.names().indexOf("postgres");
-        return new Phase(result.done(), result.failed(), result.seconds(), result.cpu()[1],
-                postgres < 0 ? Double.NaN : result.cpu()[postgres]);
+        return new Phase(result.done(), result.failed(), result.seconds(), result.cpu()[1], result.cpu()[2]);
     }
 
     /** The Keycloak JVM, for jcmd: kc.sh's java child when the script does not exec it, else the launched process. */

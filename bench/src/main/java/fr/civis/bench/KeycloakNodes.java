@@ -61,9 +61,7 @@ public final class KeycloakNodes {
         for (String part : platform.parts()) {
             processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
         }
-        ProcessHandle.current().children()
-                .filter(child -> child.info().command().orElse("").endsWith("/postgres"))
-                .findFirst().ifPresent(postmaster -> processes.put("postgres", postmaster));
+        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
         this.cpu = new ProcessCpu(processes, "client");
         System.out.println("Measured processes: " + cpu.names());
     }
@@ -204,7 +202,7 @@ public final class KeycloakNodes {
         System.out.printf("(b)/(a): logins/s %.2f; Keycloak CPU per login (A+B) %.2f; platform CPU per login %.2f%n",
                 two.perSecond() / one.perSecond(), two.ms(two.keycloakA() + two.keycloakB())
                         / one.ms(one.keycloakA() + one.keycloakB()), two.ms(two.server()) / one.ms(one.server()));
-        System.out.printf("During (a), node B spent %.1f ms per login on A (%.1f %% of node A's CPU): its share of the "
+        System.out.printf("During (a), node B spent %.1f ms per login, all served by A (%.1f %% of node A's CPU): its share of the "
                 + "cluster's work.%n", one.ms(one.keycloakB()), 100 * one.keycloakB() / one.keycloakA());
         System.out.println();
         System.out.println("If CPU is what limits, logins/s ≈ cores × 1000 / (CPU-ms per login):");

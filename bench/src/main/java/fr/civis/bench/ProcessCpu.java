@@ -29,6 +29,20 @@ final class ProcessCpu {
         this.withoutDescendants = withoutDescendants;
     }
 
+    /**
+     * The platform's PostgreSQL server (the postmaster, whose backends are its children), from its own pid file in
+     * the platform's data folder: {@code pg_ctl} detaches it, so it is no child of the JVM that started it.
+     */
+    static ProcessHandle postmaster(Path platformDataDir) {
+        Path pidFile = platformDataDir.resolve("postgres/postmaster.pid");
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("PostgreSQL (" + pid + ") is gone"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     List<String> names() {
         return names;
     }

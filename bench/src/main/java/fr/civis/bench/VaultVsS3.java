@@ -106,9 +106,7 @@ public final class VaultVsS3 {
                 processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
             }
         }
-        ProcessHandle.current().children()
-                .filter(child -> child.info().command().orElse("").endsWith("/postgres"))
-                .findFirst().ifPresent(postmaster -> processes.put("postgres", postmaster));
+        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
         this.cpu = new ProcessCpu(processes, "client");
         this.relay = new BareRelay(s3, BUCKET, CHECKSUM, PART_SIZE);
     }
