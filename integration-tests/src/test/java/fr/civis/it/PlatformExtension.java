@@ -51,8 +51,7 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
      */
     static Platform startPlatform(String name, Map<String, String> serviceEnv, Map<String, String> maxHeap,
             int nodes, boolean keycloakCluster) {
-        Path target = Path.of(System.getProperty("civis.it.work", "target/it")).toAbsolutePath().getParent();
-        Path work = target.resolve(name);
+        Path work = workFolder(name);
         Path runtime = Path.of(System.getProperty("civis.runtime", "../launcher/target/runtime")).toAbsolutePath();
         try {
             Platform.deleteRecursively(work.resolve("data"));
@@ -62,6 +61,11 @@ public final class PlatformExtension implements BeforeAllCallback, ParameterReso
         } catch (Exception e) {
             throw new IllegalStateException("The platform did not start; logs are in " + work.resolve("data/logs"), e);
         }
+    }
+
+    /** The folder of the platform {@code name} under the build's target folder; its data is in {@code data}. */
+    static Path workFolder(String name) {
+        return Path.of(System.getProperty("civis.it.work", "target/it")).toAbsolutePath().getParent().resolve(name);
     }
 
     /** Closed by JUnit when the root context closes, that is after the last test class. */
