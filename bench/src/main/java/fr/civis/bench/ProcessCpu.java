@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * On a machine with few cores, where every part of the platform competes for the same CPUs, CPU per byte says what
  * a path costs better than wall-clock time, which a neighbour can stretch.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     /** USER_HZ: the unit of utime and stime, 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)). */
     private static final double TICKS_PER_SECOND = 100.0;
@@ -23,7 +23,7 @@ final class ProcessCpu {
     private final String withoutDescendants;
 
     /** @param withoutDescendants the one process counted alone (the client JVM, parent of everything else) */
-    ProcessCpu(Map<String, ProcessHandle> processes, String withoutDescendants) {
+    public ProcessCpu(Map<String, ProcessHandle> processes, String withoutDescendants) {
         this.names = List.copyOf(processes.keySet());
         this.processes = List.copyOf(processes.values());
         this.withoutDescendants = withoutDescendants;
@@ -33,7 +33,7 @@ final class ProcessCpu {
      * The platform's PostgreSQL server (the postmaster, whose backends are its children), from its own pid file in
      * the platform's data folder: {@code pg_ctl} detaches it, so it is no child of the JVM that started it.
      */
-    static ProcessHandle postmaster(Path platformDataDir) {
+    public static ProcessHandle postmaster(Path platformDataDir) {
         Path pidFile = platformDataDir.resolve("postgres/postmaster.pid");
         try {
             long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
@@ -43,12 +43,12 @@ final class ProcessCpu {
         }
     }
 
-    List<String> names() {
+    public List<String> names() {
         return names;
     }
 
     /** CPU seconds (user + system) used so far by each process and its descendants, in the order of {@link #names}. */
-    double[] seconds() {
+    public double[] seconds() {
         double[] seconds = new double[processes.size()];
         for (int i = 0; i < seconds.length; i++) {
             ProcessHandle process = processes.get(i);

@@ -71,9 +71,12 @@ public record KeyProperties(
     /**
      * @param batchSize    citizen keys rewrapped per transaction
      * @param pollInterval how often each instance looks for a rotation to run (or resume)
+     * @param maxRate      citizen keys rewrapped per second at most: a rotation runs in the background and must leave
+     *                     the CPU to citizens' uploads and downloads (docs/benchmarks.md §6; 1,000/s rewraps 100,000
+     *                     citizens in under two minutes and takes about a fifth of a core)
      */
     public record Rotation(@DefaultValue("500") @Min(1) @Max(10_000) int batchSize,
-            @DefaultValue("5s") Duration pollInterval) {
+            @DefaultValue("5s") Duration pollInterval, @DefaultValue("1000") @Min(1) int maxRate) {
     }
 
     @Override

@@ -73,6 +73,7 @@ public class MasterKeyRotation implements DisposableBean {
     private final MasterKeyRing ring;
     private final Keyring keyring;
     private final int batchSize;
+    private final int maxRate;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("master-key-rotation").daemon().factory());
     private final AtomicBoolean working = new AtomicBoolean();
@@ -94,6 +95,7 @@ public class MasterKeyRotation implements DisposableBean {
         this.ring = ring;
         this.keyring = keyring;
         this.batchSize = keys.rotation().batchSize();
+        this.maxRate = keys.rotation().maxRate();
         Gauge.builder("civis.vault.master.key.rotation.done", gaugeDone, AtomicLong::get)
                 .description("Citizen keys rewrapped by the latest master-key rotation").register(meters);
         Gauge.builder("civis.vault.master.key.rotation.total", gaugeTotal, AtomicLong::get)
@@ -329,7 +331,13 @@ public class MasterKeyRotation implements DisposableBean {
                 nextLog = Instant.now().plus(PROGRESS_LOG);
             }
             if (batch.rewrapped() == 0 && batch.broken() == 0) {
-                pause(); // every remaining row is locked by traffic: let it pass
+                pause(Duration.ofMillis(200)); // every remaining row is locked by traffic: let it pass
+            } else {
+                // No faster than maxRate: the keys rewrapped so far are due no earlier than this.
+                long aheadNanos = (long) ((doneHere + broken) * 1e9 / maxRate) - (System.nanoTime() - startNanos);
+                if (aheadNanos > 0) {
+                    pause(Duration.ofNanos(aheadNanos));
+                }
             }
         }
     }
@@ -355,9 +363,9 @@ public class MasterKeyRotation implements DisposableBean {
         }
     }
 
-    private static void pause() {
+    private static void pause(Duration duration) {
         try {
-            Thread.sleep(200);
+            Thread.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -73,11 +73,15 @@ class MasterKeyRotationTest {
     }
 
     private Vault vault(MasterKeySources sources, String firstKey, Store firstStore, int batchSize) {
+        return vault(sources, firstKey, firstStore, batchSize, Integer.MAX_VALUE);
+    }
+
+    private Vault vault(MasterKeySources sources, String firstKey, Store firstStore, int batchSize, int maxRate) {
         MasterKeyRing ring = new MasterKeyRing(DATABASE.jdbc(), sources);
         ring.start(firstKey, firstStore);
         Keyring keyring = Keyring.create(ring, Keyring.DEFAULT_SEGMENT_SIZE);
         KeyProperties properties = new KeyProperties(null, null, firstKey, firstStore.code(),
-                Keyring.DEFAULT_SEGMENT_SIZE, null, new KeyProperties.Rotation(batchSize, Duration.ofSeconds(5)));
+                Keyring.DEFAULT_SEGMENT_SIZE, null, new KeyProperties.Rotation(batchSize, Duration.ofSeconds(5), maxRate));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         MasterKeyRotation rotation = new MasterKeyRotation(DATABASE.jdbc(), DATABASE.dataSource(),
                 new TransactionTemplate(new DataSourceTransactionManager(DATABASE.dataSource())), sources, ring, keyring,
@@ -358,12 +362,28 @@ class MasterKeyRotationTest {
     }
 
     @Test
+    void aRotationRewrapsNoFasterThanItsMaximumRate() throws Exception {
+        // 300 keys at 100/s in batches of 50: the last batch may not start before 250 / 100 = 2.5 s (unpaced, the
+        // whole rotation takes a tenth of a second on this machine, under a second on a busy one).
+        Vault vault = vault(pkcs12Only(), "civis-master-1", Store.PKCS12, 50, 100);
+        fill(vault.keyring(), CITIZENS);
+        vault.rotation().start("civis-master-2", Store.PKCS12, true);
+        long started = System.nanoTime();
+        vault.rotation().runPending();
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        assertThat(vault.rotation().latest().orElseThrow().state()).isEqualTo("done");
+        assertThat(keysPerMasterKey()).containsExactly(Map.entry("civis-master-2", (long) CITIZENS));
+        assertThat(seconds).isGreaterThanOrEqualTo((CITIZENS - 50) / 100.0);
+    }
+
+    @Test
     void aVaultWhoseTokenIsUnreachableRefusesToStartInFrenchAndEnglish() {
         KeyProperties properties = new KeyProperties(keys.resolve("vault-master.p12"), PASSPHRASE, "civis-master-1",
                 "pkcs11", Keyring.DEFAULT_SEGMENT_SIZE,
                 new KeyProperties.Pkcs11(null, Path.of("/nonexistent/libhsm.so"), null, 0, "secret-pin",
                         Duration.ofSeconds(1)),
-                new KeyProperties.Rotation(500, Duration.ofSeconds(5)));
+                new KeyProperties.Rotation(500, Duration.ofSeconds(5), 1000));
         assertThatThrownBy(() -> new MasterKeyConfiguration().masterKeySources(properties))
                 .isInstanceOf(MasterKeyUnavailableException.class)
                 .hasMessageContaining("Le coffre ne démarre pas")
