@@ -130,7 +130,8 @@ public final class VaultVsS3 {
         Platform.deleteRecursively(work.resolve("data"));
         Map<String, String> env = new HashMap<>(Map.of(
                 "CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE", "200MB",
-                "CIVIS_DOCUMENTS_QUOTA", "100GB"));
+                "CIVIS_DOCUMENTS_QUOTA", "100GB",
+                "CIVIS_DOCUMENTS_MAX_DOCUMENTS", "100000")); // bench.jfr's upload phases keep a thousand or more
         if (!scan) {
             env.put("CIVIS_SCANNING_CLAMD_PORT", ""); // the vault then does not scan
         }
