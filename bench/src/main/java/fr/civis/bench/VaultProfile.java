@@ -28,6 +28,7 @@ import jdk.jfr.consumer.RecordingFile;
 final class VaultProfile {
 
     static final String EXECUTION_PERIOD = "5ms";
+    private static final long IMPLAUSIBLE_WEIGHT = 64L * 1024 * 1024;
     static final String CPU_TIME_PERIOD = "2ms";
     private static final double TICKS_PER_SECOND = 100.0;
 
@@ -119,10 +120,39 @@ final class VaultProfile {
             threadMs.merge(threadGroup(entry.getKey().substring(entry.getKey().indexOf(' ') + 1)), ms, Double::sum);
             totalMs += ms;
         }
+        System.out.printf("%n=== JFR: %s — %d requests, vault-service CPU %.2f ms/request (/proc)%n", phase, requests,
+                totalMs);
+        System.out.println("Vault CPU by thread group (/proc/<pid>/task), ms per request:");
+        System.out.println("| thread group | ms/request | % |");
+        System.out.println("|---|---|---|");
+        for (var entry : sortedByValue(threadMs)) {
+            System.out.printf("| %s | %.2f | %.1f |%n", entry.getKey(), entry.getValue(),
+                    100 * entry.getValue() / totalMs);
+        }
+        report(recording, requests, threadMs.getOrDefault("Java threads", 0.0));
+    }
+
+    /**
+     * Reads a recording again: {@code VaultProfile <recording.jfr> <requests> <Java threads' CPU ms per request>}
+     * prints its categories, hottest methods and allocation sites, as the benchmark does.
+     */
+    public static void main(String[] args) throws IOException {
+        report(Path.of(args[0]), Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+    }
+
+    /**
+     * Allocation sites are ranked by the weight of their {@code jdk.ObjectAllocationSample}s, leaving out the odd
+     * sample of a virtual thread that weighs more than {@value #IMPLAUSIBLE_WEIGHT} bytes (a few per recording carry
+     * gigabytes, as if counted from the carrier's birth); what is left adds up, within a few %, to what the JVM's
+     * threads allocated ({@code jdk.ThreadAllocationStatistics} at the start and end of the recording), printed beside.
+     */
+    static void report(Path recording, int requests, double javaMs) throws IOException {
         Counts cpuTime = new Counts(), execution = new Counts();
         Map<String, Long> allocated = new HashMap<>();
         Map<String, String> allocatedCategory = new HashMap<>();
-        long allocatedTotal = 0;
+        long allocationSamples = 0; // their weight in all
+        int dropped = 0;
+        Map<Long, long[]> threadAllocated = new HashMap<>();
         long lost = 0;
         long failed = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
@@ -137,9 +167,20 @@ final class VaultProfile {
                 }
                 case "jdk.ExecutionSample" -> execution.add(event.getStackTrace());
                 case "jdk.CPUTimeSamplesLost" -> lost += event.getLong("lostSamples");
+                case "jdk.ThreadAllocationStatistics" -> {
+                    long bytes = event.getLong("allocated");
+                    long[] range = threadAllocated.computeIfAbsent(event.getThread("thread") == null ? -1
+                            : event.getThread("thread").getJavaThreadId(), id -> new long[] {bytes, bytes});
+                    range[0] = Math.min(range[0], bytes);
+                    range[1] = Math.max(range[1], bytes);
+                }
                 case "jdk.ObjectAllocationSample" -> {
                     long weight = event.getLong("weight");
-                    allocatedTotal += weight;
+                    if (weight > IMPLAUSIBLE_WEIGHT) {
+                        dropped++;
+                        continue;
+                    }
+                    allocationSamples += weight;
                     RecordedStackTrace stack = event.getStackTrace();
                     String site = stack == null || stack.getFrames().isEmpty() ? "(no stack)"
                             : site(stack.getFrames()) + " [" + event.getClass("objectClass").getName() + "]";
@@ -150,17 +191,10 @@ final class VaultProfile {
                 }
             }
         }
-        double javaMs = threadMs.getOrDefault("Java threads", 0.0);
-        System.out.printf("%n=== JFR: %s — %d requests, vault-service CPU %.2f ms/request (/proc), %d CPU-time samples"
-                        + " (%d lost, %d failed stack walks), %d execution samples; recording %s%n", phase, requests,
-                totalMs, cpuTime.total, lost, failed, execution.total, recording);
-        System.out.println("Vault CPU by thread group (/proc/<pid>/task), ms per request:");
-        System.out.println("| thread group | ms/request | % |");
-        System.out.println("|---|---|---|");
-        for (var entry : sortedByValue(threadMs)) {
-            System.out.printf("| %s | %.2f | %.1f |%n", entry.getKey(), entry.getValue(),
-                    100 * entry.getValue() / totalMs);
-        }
+        long allocatedTotal = threadAllocated.values().stream().mapToLong(range -> range[1] - range[0]).sum();
+        System.out.printf("%d CPU-time samples (%d lost, %d failed stack walks), %d execution samples, %d allocation"
+                        + " samples; recording %s%n", cpuTime.total, lost, failed, execution.total, allocationSamples,
+                recording);
         System.out.printf("Java threads' %.2f ms/request by category (CPU-time samples; execution samples beside):%n",
                 javaMs);
         System.out.println("| category | % CPU-time samples | ms/request | % execution samples |");
@@ -178,13 +212,15 @@ final class VaultProfile {
             System.out.printf("| `%s` | %s | %.1f | %.2f |%n", entry.getKey(), cpuTime.selfCategory.get(entry.getKey()),
                     100 * share, share * javaMs);
         }
-        System.out.printf("Allocation (jdk.ObjectAllocationSample, by weight): %.2f MB/request in all; top 15 sites:%n",
-                allocatedTotal / 1e6 / requests);
-        System.out.println("| site (first frame outside java.util / java.lang) [class] | category | KB/request | % |");
+        System.out.printf("Allocation: %.2f MB/request by jdk.ThreadAllocationStatistics, %.2f by the weight of"
+                + " jdk.ObjectAllocationSample (%d samples over 64 MiB left out); top 15 sites:%n",
+                allocatedTotal / 1e6 / requests, allocationSamples / 1e6 / requests, dropped);
+        System.out.println("| site (first frame outside java.util / java.lang) [class] | category | % | KB/request |");
         System.out.println("|---|---|---|---|");
         for (var entry : sortedByValue(toDouble(allocated)).stream().limit(15).toList()) {
+            double share = entry.getValue() / Math.max(1, allocationSamples);
             System.out.printf("| `%s` | %s | %.1f | %.1f |%n", entry.getKey(), allocatedCategory.get(entry.getKey()),
-                    entry.getValue() / 1e3 / requests, 100 * entry.getValue() / Math.max(1, allocatedTotal));
+                    100 * share, entry.getValue() / 1e3 / requests);
         }
     }
 
