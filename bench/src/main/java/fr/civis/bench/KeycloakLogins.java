@@ -248,10 +248,7 @@ public final class KeycloakLogins {
 
     /** The Keycloak JVM, for jcmd: kc.sh's java child when the script does not exec it, else the launched process. */
     private ProcessHandle keycloakJvm() {
-        ProcessHandle launched = ProcessHandle.of(platform.pid("keycloak")).orElseThrow();
-        return launched.descendants()
-                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
-                .findFirst().orElse(launched);
+        return Jfr.jvmOf(ProcessHandle.of(platform.pid("keycloak")).orElseThrow());
     }
 
     /**
@@ -263,9 +260,9 @@ public final class KeycloakLogins {
         Path recording = work.resolve("logins.jfr").toAbsolutePath();
         Files.deleteIfExists(recording);
         long pid = keycloakJvm().pid();
-        jcmd(pid, "JFR.start", "name=civis-logins", "settings=profile");
+        Jfr.jcmd(pid, "JFR.start", "name=civis-logins", "settings=profile");
         Phase phase = phase(pool, clients, seconds, user -> login("civis", user));
-        jcmd(pid, "JFR.stop", "name=civis-logins", "filename=" + recording);
+        Jfr.jcmd(pid, "JFR.stop", "name=civis-logins", "filename=" + recording);
         long all = 0;
         long hashing = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
@@ -283,17 +280,6 @@ public final class KeycloakLogins {
         System.out.printf("JFR phase (civis logins): %s; %d execution samples, %d in password hashing; recording %s%n",
                 phase, all, hashing, recording);
         return all == 0 ? Double.NaN : (double) hashing / all;
-    }
-
-    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid)));
-        line.addAll(List.of(command));
-        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (jcmd.waitFor() != 0) {
-            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + output);
-        }
     }
 
     // --- Report ---------------------------------------------------------------------------------------------------

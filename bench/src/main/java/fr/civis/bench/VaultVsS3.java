@@ -59,7 +59,9 @@ import java.util.stream.Collectors;
  * Everything created is deleted as it goes. System properties: {@code bench.sizes} (bytes, comma-separated),
  * {@code bench.streams}, {@code bench.scan=false} (vault without ClamAV), {@code bench.rounds.scale} (multiplies
  * the rounds), {@code bench.piped=true} (adds raw S3 uploads of unknown size through a pipe, as the vault makes
- * them), {@code bench.work}, {@code civis.runtime}.
+ * them), {@code bench.jfr=true} (after each size, a phase of vault uploads only then one of downloads only, one
+ * stream, each under JFR until the vault has spent {@code bench.jfr.cpu} CPU seconds (20): where each millisecond of
+ * the vault's CPU per request goes, see {@link VaultProfile}), {@code bench.work}, {@code civis.runtime}.
  */
 public final class VaultVsS3 {
 
@@ -87,11 +89,13 @@ public final class VaultVsS3 {
     private final ExecutorService pool = Executors.newFixedThreadPool(16);
     private final ProcessCpu cpu;
     private final BareRelay relay;
+    private final Path work;
     private volatile String token;
     private volatile long tokenAt;
 
-    private VaultVsS3(Platform platform) throws IOException {
+    private VaultVsS3(Platform platform, Path work) throws IOException {
         this.platform = platform;
+        this.work = work;
         this.vaultUrl = platform.settings().portalUrl();
         this.keycloak = new KeycloakHttp(http, platform);
         // As ObjectStore builds it: endpoint, credentials, region.
@@ -124,7 +128,8 @@ public final class VaultVsS3 {
         Platform.deleteRecursively(work.resolve("data"));
         Map<String, String> env = new HashMap<>(Map.of(
                 "CIVIS_DOCUMENTS_MAX_DOCUMENT_SIZE", "200MB",
-                "CIVIS_DOCUMENTS_QUOTA", "100GB"));
+                "CIVIS_DOCUMENTS_QUOTA", "100GB",
+                "CIVIS_DOCUMENTS_MAX_DOCUMENTS", "100000")); // bench.jfr's upload phases keep a thousand or more
         if (!scan) {
             env.put("CIVIS_SCANNING_CLAMD_PORT", ""); // the vault then does not scan
         }
@@ -134,11 +139,13 @@ public final class VaultVsS3 {
         try (Platform platform = Platform.start(settings, step -> System.out.println("[platform] " + step))) {
             System.out.printf("Platform up in %.0f s (ClamAV scanning %s)%n", (System.nanoTime() - started) / 1e9,
                     scan ? "as the launcher set it" : "OFF");
-            new VaultVsS3(platform).run(sizes, streams, scale, Boolean.getBoolean("bench.piped"));
+            new VaultVsS3(platform, work).run(sizes, streams, scale, Boolean.getBoolean("bench.piped"),
+                    Boolean.getBoolean("bench.jfr"));
         }
     }
 
-    private void run(List<Integer> sizes, List<Integer> streams, double scale, boolean piped) throws Exception {
+    private void run(List<Integer> sizes, List<Integer> streams, double scale, boolean piped, boolean jfr)
+            throws Exception {
         keycloak.createCitizen(CLIENT);
         System.out.println("Warm-up…");
         // Both download paths: verified in memory first (≤ 4 MB), and streamed.
@@ -203,6 +210,9 @@ public final class VaultVsS3 {
                         cpuRow(size, n, "relay down", relayCpu.down, megabytes, rawCpu.down),
                         cpuRow(size, n, "raw GET", rawCpu.down, megabytes, null)));
             }
+            if (jfr) {
+                profile(size, content, body, Double.parseDouble(System.getProperty("bench.jfr.cpu", "20")));
+            }
         }
         System.out.println();
         rows.forEach(System.out::println);
@@ -212,6 +222,43 @@ public final class VaultVsS3 {
         cpuRows.forEach(System.out::println);
         pool.shutdownNow();
         relay.close();
+    }
+
+    /**
+     * After {@code bench.jfr.warmup} unrecorded round trips (100), uploads only, one at a time, under JFR until the vault has spent {@code cpuSeconds}; then downloads only of
+     * what was stored (round robin), likewise; then deletes it all, unrecorded. Prints each phase's breakdown.
+     */
+    private void profile(int size, byte[] content, Multipart body, double cpuSeconds) throws Exception {
+        int vault = cpu.names().indexOf("vault-service");
+        ProcessHandle process = ProcessHandle.of(platform.pid("vault-service")).orElseThrow();
+        String label = human(size).replace(" ", "");
+        for (int i = Integer.getInteger("bench.jfr.warmup", 100); i > 0; i--) { // unrecorded, JIT warm-up
+            Transfer warm = oneVault(content, body);
+            warm.download();
+            warm.delete();
+        }
+        List<Transfer> stored = new ArrayList<>();
+        VaultProfile up = new VaultProfile(process, work.resolve("vault-" + label + "-up.jfr"));
+        up.start();
+        double start = cpu.seconds()[vault];
+        while (stored.size() < 20 || cpu.seconds()[vault] - start < cpuSeconds) {
+            stored.add(oneVault(content, body));
+        }
+        up.stopAndReport(human(size) + " uploads", stored.size());
+        VaultProfile down = new VaultProfile(process, work.resolve("vault-" + label + "-down.jfr"));
+        down.start();
+        start = cpu.seconds()[vault];
+        int downloads = 0;
+        while (downloads < 20 || cpu.seconds()[vault] - start < cpuSeconds) {
+            Transfer transfer = stored.get(downloads++ % stored.size());
+            if (transfer.download() != size) {
+                throw new IllegalStateException("short download");
+            }
+        }
+        down.stopAndReport(human(size) + " downloads", downloads);
+        for (Transfer transfer : stored) {
+            transfer.delete();
+        }
     }
 
     private String cpuRow(int size, int streams, String path, double[] seconds, double megabytes, double[] baseline) {
@@ -332,14 +379,14 @@ public final class VaultVsS3 {
             public long download() throws Exception {
                 return downloadCounting(new Request.Builder()
                         .url(vaultUrl + "/api/v1/documents/" + documentId + "/content")
-                        .header("Authorization", "Bearer " + bearer).get().build(), "vault");
+                        .header("Authorization", "Bearer " + token()).get().build(), "vault");
             }
 
             @Override
             public void delete() throws Exception {
                 try (Response deleted = okhttp.newCall(new Request.Builder()
                         .url(vaultUrl + "/api/v1/documents/" + documentId)
-                        .header("Authorization", "Bearer " + bearer).delete().build()).execute()) {
+                        .header("Authorization", "Bearer " + token()).delete().build()).execute()) {
                     if (deleted.code() / 100 != 2) {
                         throw new IllegalStateException("vault delete answered " + deleted.code());
                     }
