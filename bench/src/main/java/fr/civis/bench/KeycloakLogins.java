@@ -88,12 +88,7 @@ public final class KeycloakLogins {
         this.keycloakHttp = new KeycloakHttp(http, platform);
         this.browser = new BrowserLogin(http, keycloakHttp, keycloak);
         this.users = users;
-        // This JVM is the load generator and the parent of every part: its own CPU only; Keycloak with kc.sh's java.
-        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
-        processes.put("client", ProcessHandle.current());
-        processes.put("keycloak", ProcessHandle.of(platform.pid("keycloak")).orElseThrow());
-        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
-        this.cpu = new ProcessCpu(processes, "client");
+        this.cpu = ProcessCpu.ofPlatform(platform, List.of("keycloak"));
     }
 
     public static void main(String[] args) throws Exception {

@@ -55,14 +55,7 @@ public final class KeycloakNodes {
         this.nodeA = platform.settings().keycloakUrl();
         this.nodeB = platform.settings().moreNodes().getFirst().keycloakUrl();
         this.browser = new BrowserLogin(http, admin, nodeA);
-        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
-        // This JVM is the load generator and the parent of every part: its own CPU only.
-        processes.put("client", ProcessHandle.current());
-        for (String part : platform.parts()) {
-            processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
-        }
-        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
-        this.cpu = new ProcessCpu(processes, "client");
+        this.cpu = ProcessCpu.ofPlatform(platform, platform.parts());
         System.out.println("Measured processes: " + cpu.names());
     }
 

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+
+import fr.civis.launcher.Platform;
 
 /**
  * CPU time used by a few named processes (with their descendants, but for one), read from Linux's {@code /proc/<pid>/stat}.
@@ -23,10 +27,26 @@ public final class ProcessCpu {
     private final String withoutDescendants;
 
     /** @param withoutDescendants the one process counted alone (the client JVM, parent of everything else) */
-    public ProcessCpu(Map<String, ProcessHandle> processes, String withoutDescendants) {
+    private ProcessCpu(Map<String, ProcessHandle> processes, String withoutDescendants) {
         this.names = List.copyOf(processes.keySet());
         this.processes = List.copyOf(processes.values());
         this.withoutDescendants = withoutDescendants;
+    }
+
+    /**
+     * "client" (this JVM, the load generator, which is also the parent of every part: its own CPU only), each of
+     * {@code parts} that runs (with its children), and "postgres" (the server and its backends).
+     */
+    public static ProcessCpu ofPlatform(Platform platform, Collection<String> parts) {
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        processes.put("client", ProcessHandle.current());
+        for (String part : parts) {
+            if (platform.isRunning(part)) {
+                processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
+            }
+        }
+        processes.put("postgres", postmaster(platform.settings().dataDir()));
+        return new ProcessCpu(processes, "client");
     }
 
     /**

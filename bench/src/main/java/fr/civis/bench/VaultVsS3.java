@@ -102,16 +102,7 @@ public final class VaultVsS3 {
         this.s3 = MinioClient.builder().endpoint(platform.settings().s3Url())
                 .credentials(platform.secrets().get(Secrets.S3_ACCESS_KEY), platform.secrets().get(Secrets.S3_SECRET_KEY))
                 .region("us-east-1").build();
-        // This JVM is the client, and also the parent of every part: its own CPU only, each part with its children.
-        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
-        processes.put("client", ProcessHandle.current());
-        for (String part : List.of("vault-service", "s3proxy", "clamd")) {
-            if (platform.isRunning(part)) {
-                processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
-            }
-        }
-        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
-        this.cpu = new ProcessCpu(processes, "client");
+        this.cpu = ProcessCpu.ofPlatform(platform, List.of("vault-service", "s3proxy", "clamd"));
         this.relay = new BareRelay(s3, BUCKET, CHECKSUM, PART_SIZE);
     }
 

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,16 +77,8 @@ public final class RotationTraffic {
         this.platform = platform;
         this.citizens = new Citizens(platform);
         this.size = size;
-        // This JVM is the client and the parent of every part: its own CPU only, each part with its children.
-        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
-        processes.put("client", ProcessHandle.current());
-        for (String part : List.of("vault-service", "keycloak", "s3proxy", "clamd", "consent-service")) {
-            if (platform.isRunning(part)) {
-                processes.put(part, ProcessHandle.of(platform.pid(part)).orElseThrow());
-            }
-        }
-        processes.put("postgres", ProcessCpu.postmaster(platform.settings().dataDir()));
-        this.cpu = new ProcessCpu(processes, "client");
+        this.cpu = ProcessCpu.ofPlatform(platform,
+                List.of("vault-service", "keycloak", "s3proxy", "clamd", "consent-service"));
     }
 
     public static void main(String[] args) throws Exception {
