@@ -41,17 +41,29 @@ final class Totp {
     }
 
     /**
-     * A code this object never gave out from {@link #freshCode()}, of the current window or one beside it (the realm
-     * accepts one window either side, and refuses a code twice).
+     * A code this object never gave out from {@link #freshCode()}: the current window's, else the next one's (the realm
+     * accepts one window either side and refuses a code twice). Never the previous window's: its code may expire between
+     * this call and the server's check when the window turns meanwhile, which made a login fail at random.
      */
     String freshCode() {
-        long now = Instant.now().getEpochSecond() / 30;
-        for (long window = now - 1; window <= now + 1; window++) {
-            if (usedWindows.add(window)) {
-                return codeOf(window);
+        while (true) {
+            long now = Instant.now().getEpochSecond() / 30;
+            for (long window = now; window <= now + 1; window++) {
+                if (usedWindows.add(window)) {
+                    return codeOf(window);
+                }
             }
+            sleepUntilWindow(now + 1);
         }
-        throw new IllegalStateException("Three codes within 30 seconds: wait for the next window");
+    }
+
+    private static void sleepUntilWindow(long window) {
+        try {
+            Thread.sleep(Math.max(1, window * 30_000 - System.currentTimeMillis() + 50));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private String codeOf(long window) {
