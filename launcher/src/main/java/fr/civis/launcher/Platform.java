@@ -54,6 +54,7 @@ public final class Platform implements AutoCloseable {
     private final Secrets secrets;
     private final Consumer<String> progress;
     private final Parts parts;
+    private final KeycloakBuilds keycloakBuilds;
     /** The running PostgreSQL, or null while {@link #stopDatabase()} has it stopped. */
     private EmbeddedPostgres database;
     private final String java = ProcessHandle.current().info().command().orElse("java");
@@ -63,6 +64,7 @@ public final class Platform implements AutoCloseable {
         this.secrets = secrets;
         this.progress = progress;
         this.parts = new Parts(settings.dataDir(), progress);
+        this.keycloakBuilds = new KeycloakBuilds(settings.runtimeDir());
     }
 
     /** Starts every part; on any failure stops what had started and rethrows. */
@@ -416,10 +418,16 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private void startKeycloakNode(String name, int number, Path keycloakHome, int port, int managementPort)
+    private void startKeycloakNode(String name, int number, Path home, int port, int managementPort)
             throws IOException, InterruptedException {
-        Path home = unpackKeycloak(keycloakHome);
+        Path zip = runtime("keycloak.zip");
+        String mode = settings.keycloakCluster() ? "cluster" : "dev";
+        boolean unpacked = unpackKeycloak(zip, home);
         installExtensions(home);
+        if (unpacked) {
+            // A new copy: the build an earlier copy made with the same providers and mode, if there is one.
+            keycloakBuilds.reuse(zip, home, mode);
+        }
         var ports = settings.ports();
         Map<String, String> env = new HashMap<>();
         env.put("JAVA_HOME", Path.of(java).getParent().getParent().toString());
@@ -482,15 +490,15 @@ public final class Platform implements AutoCloseable {
                 keycloak -> keycloak.awaitHttp(
                         URI.create("http://127.0.0.1:" + managementPort + "/health/ready"),
                         status -> status == 200, KEYCLOAK_START));
+        keycloakBuilds.remember(zip, home, mode);
     }
 
-    /** The distribution zip is unpacked once per version into the build folder. */
-    private Path unpackKeycloak(Path home) throws IOException {
-        Path zip = runtime("keycloak.zip");
+    /** The distribution zip is unpacked once per version into the build folder; says whether it was just now. */
+    private boolean unpackKeycloak(Path zip, Path home) throws IOException {
         Path marker = home.resolve(".civis-unpacked");
         String stamp = Files.size(zip) + ":" + Files.getLastModifiedTime(zip).toMillis();
         if (Files.exists(marker) && Files.readString(marker).equals(stamp)) {
-            return home;
+            return false;
         }
         progress.accept("  décompression de Keycloak dans " + home);
         deleteRecursively(home);
@@ -513,7 +521,7 @@ public final class Platform implements AutoCloseable {
             }
         }
         Files.writeString(marker, stamp);
-        return home;
+        return true;
     }
 
     /** Our providers and themes, and the realm files to import (demo accounts only in development). */
@@ -521,7 +529,10 @@ public final class Platform implements AutoCloseable {
         Path providers = Files.createDirectories(home.resolve("providers"));
         try (Stream<Path> ours = Files.list(runtime("providers"))) {
             for (Path jar : ours.toList()) {
-                Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                // With its modification time: Keycloak re-augments (a minute or more here) whenever a provider's
+                // time differs from the one it built with, so a fresh copy of the same jar at every start cost that.
+                Files.copy(jar, providers.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
         // The realm's password policy names this blocklist; Keycloak reads it from data/password-blacklists.
