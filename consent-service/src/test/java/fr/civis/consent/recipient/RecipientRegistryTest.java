@@ -83,7 +83,7 @@ class RecipientRegistryTest {
         URI issuer = URI.create("http://127.0.0.1:" + keycloak.getAddress().getPort() + "/realms/civis");
         var account = new RecipientProperties("civis-consent", "secret", Duration.ofSeconds(30), Duration.ofMinutes(5));
         registry = new RecipientRegistry(new KeycloakAdmin(RestClient.builder(), account,
-                new CivisSecurityProperties(issuer, "civis-consent", null, Duration.ofSeconds(30), List.of()), clock),
+                new CivisSecurityProperties(issuer, "civis-consent", null, Duration.ofSeconds(30), Duration.ofMinutes(5), List.of()), clock),
                 JsonMapper.builder().build(), account, clock);
     }
 

@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param audience    this service's client id, which must appear in the token's {@code aud}
  * @param jwkSetUri   where the realm publishes its signing keys; Keycloak's path under the issuer when absent
  * @param clockSkew   tolerance on {@code exp}, {@code nbf} and {@code iat} for clocks that drift apart
+ * @param keysCacheTime how long the realm's keys are used before they are fetched again (a key rotated in is
+ *                    fetched at once anyway, at the first token that names it); far below the 15 minutes the keys
+ *                    last fetched keep verifying tokens while Keycloak cannot be reached
  * @param publicPaths request patterns served without a token (pages, their assets); everything else is denied
  *                    unless a controller maps it under {@code /api/}
  */
@@ -28,6 +31,7 @@ public record CivisSecurityProperties(
         @NotBlank String audience,
         URI jwkSetUri,
         @DefaultValue("30s") Duration clockSkew,
+        @DefaultValue("5m") Duration keysCacheTime,
         @DefaultValue List<String> publicPaths) {
 
     public URI effectiveJwkSetUri() {

@@ -53,7 +53,7 @@ public class ResourceServerSecurity {
 
     /**
      * How long the realm's keys last fetched keep verifying tokens while Keycloak cannot be reached. Longer than the
-     * access tokens' lifespan (300 s in civis-realm.json) plus the keys' cache time (5 min): a token issued before an
+     * access tokens' lifespan (300 s in civis-realm.json) plus the keys' cache time (5 min by default): a token issued before an
      * outage is accepted until it expires. Spring's own key source has no such tolerance and refuses every token once
      * its five-minute cache runs out with Keycloak down.
      */
@@ -61,10 +61,11 @@ public class ResourceServerSecurity {
 
     @Bean
     JwtDecoder jwtDecoder(CivisSecurityProperties settings) throws MalformedURLException {
-        // Nimbus's defaults otherwise (keys cached 5 min, fetched again at once for an unknown key id); its rate
-        // limit is off, as in Spring's, so that a key rotated in is found at the first token that names it.
+        // Nimbus's defaults otherwise (keys fetched again at once for an unknown key id); its rate limit is off, as
+        // in Spring's, so that a key rotated in is found at the first token that names it.
         JWKSource<SecurityContext> keys = JWKSourceBuilder.create(settings.effectiveJwkSetUri().toURL(),
                         new DefaultResourceRetriever(KEYS_TIMEOUT_MS, KEYS_TIMEOUT_MS, KEYS_MAX_BYTES))
+                .cache(settings.keysCacheTime().toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
                 .rateLimited(false)
                 .outageTolerant(KEYS_OUTAGE_TOLERANCE.toMillis())
                 .build();

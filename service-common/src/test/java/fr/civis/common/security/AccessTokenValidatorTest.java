@@ -16,7 +16,7 @@ class AccessTokenValidatorTest {
 
     private static final String ISSUER = "http://localhost:8080/realms/civis";
     private final OAuth2TokenValidator<Jwt> validator = ResourceServerSecurity.accessTokenValidator(
-            new CivisSecurityProperties(URI.create(ISSUER), "civis-vault", null, Duration.ofSeconds(5), List.of()));
+            new CivisSecurityProperties(URI.create(ISSUER), "civis-vault", null, Duration.ofSeconds(5), Duration.ofMinutes(5), List.of()));
 
     private static Jwt token(UnaryOperator<Jwt.Builder> change) {
         Instant now = Instant.now();

@@ -20,7 +20,7 @@ class PortalConfigControllerTest {
         var controller = new PortalConfigController(
                 new PortalProperties("civis-portal", URI.create("http://localhost:8081/"), "Ville de Civis"),
                 new CivisSecurityProperties(URI.create("http://localhost:8080/realms/civis"), "civis-vault", null,
-                        Duration.ofSeconds(30), List.of()),
+                        Duration.ofSeconds(30), Duration.ofMinutes(5), List.of()),
                 new DocumentLimits(DataSize.ofMegabytes(20), DataSize.ofMegabytes(500), 200, DataSize.ofMegabytes(4), 50_000_000,
                         java.time.Duration.ofSeconds(10)));
 
