@@ -49,16 +49,26 @@ final class KeycloakHttp {
         create("/realms/civis/clients", """
                 {"clientId":"%s","enabled":true,"publicClient":false,"secret":"%s","standardFlowEnabled":false,
                  "directAccessGrantsEnabled":true,"protocolMappers":[%s]}""".formatted(clientId, CLIENT_SECRET, mappers));
+        createOtherCitizen(CITIZEN);
+    }
+
+    /** One more citizen, {@code username}, with the same password as {@link #CITIZEN}. */
+    void createOtherCitizen(String username) throws Exception {
         create("/realms/civis/users", """
                 {"username":"%s","enabled":true,"firstName":"Bench","lastName":"Citizen",
                  "email":"%1$s@civis.localhost","emailVerified":true,
-                 "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(CITIZEN, CITIZEN_PASSWORD));
+                 "credentials":[{"type":"password","value":"%s","temporary":false}]}""".formatted(username, CITIZEN_PASSWORD));
     }
 
     /** The password grant of {@link #CITIZEN} through the bench client {@code clientId} made by {@link #createCitizen}. */
     static Map<String, String> citizenGrant(String clientId) {
+        return citizenGrant(clientId, CITIZEN);
+    }
+
+    /** The same for a citizen made by {@link #createOtherCitizen}. */
+    static Map<String, String> citizenGrant(String clientId, String username) {
         return Map.of("grant_type", "password", "client_id", clientId, "client_secret", CLIENT_SECRET,
-                "username", CITIZEN, "password", CITIZEN_PASSWORD, "scope", "openid");
+                "username", username, "password", CITIZEN_PASSWORD, "scope", "openid");
     }
 
     /** The access token {@code realm}'s token endpoint returns for these form parameters; anything else stops the run. */

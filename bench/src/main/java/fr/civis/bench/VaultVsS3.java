@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,7 +56,8 @@ import java.util.stream.Collectors;
  * throughput, it reports the CPU each process spent per MB ({@link ProcessCpu}). Vault, relay and raw rounds
  * alternate, so that a noisy neighbour slows them alike; the median round is reported.
  * Everything created is deleted as it goes. System properties: {@code bench.sizes} (bytes, comma-separated),
- * {@code bench.streams}, {@code bench.scan=false} (vault without ClamAV), {@code bench.rounds.scale} (multiplies
+ * {@code bench.streams}, {@code bench.citizens} (the concurrent streams of a round act as that many citizens in turn,
+ * each with their own token and safe: 1 by default), {@code bench.scan=false} (vault without ClamAV), {@code bench.rounds.scale} (multiplies
  * the rounds), {@code bench.piped=true} (adds raw S3 uploads of unknown size through a pipe, as the vault makes
  * them), {@code bench.jfr=true} (after each size, a phase of vault uploads only then one of downloads only, one
  * stream, each under JFR until the vault has spent {@code bench.jfr.cpu} CPU seconds (20): where each millisecond of
@@ -86,12 +86,14 @@ public final class VaultVsS3 {
     private final Platform platform;
     private final MinioClient s3;
     private final String vaultUrl;
-    private final ExecutorService pool = Executors.newFixedThreadPool(16);
+    /** Room for 16 streams and, with bench.piped, their pipe writers. */
+    private final ExecutorService pool = Executors.newFixedThreadPool(32);
     private final ProcessCpu cpu;
     private final BareRelay relay;
     private final Path work;
-    private volatile String token;
-    private volatile long tokenAt;
+    private final List<String> citizens = new ArrayList<>();
+    /** Per citizen: their access token and when it was issued (nanoTime). */
+    private final Map<String, Map.Entry<String, Long>> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     private VaultVsS3(Platform platform, Path work) throws IOException {
         this.platform = platform;
@@ -130,29 +132,38 @@ public final class VaultVsS3 {
         try (Platform platform = Platform.start(settings, step -> System.out.println("[platform] " + step))) {
             System.out.printf("Platform up in %.0f s (ClamAV scanning %s)%n", (System.nanoTime() - started) / 1e9,
                     scan ? "as the launcher set it" : "OFF");
-            new VaultVsS3(platform, work).run(sizes, streams, scale, Boolean.getBoolean("bench.piped"),
-                    Boolean.getBoolean("bench.jfr"));
+            new VaultVsS3(platform, work).run(sizes, streams, Integer.getInteger("bench.citizens", 1), scale,
+                    Boolean.getBoolean("bench.piped"), Boolean.getBoolean("bench.jfr"));
         }
     }
 
-    private void run(List<Integer> sizes, List<Integer> streams, double scale, boolean piped, boolean jfr)
-            throws Exception {
+    private void run(List<Integer> sizes, List<Integer> streams, int citizenCount, double scale, boolean piped,
+            boolean jfr) throws Exception {
         keycloak.createCitizen(CLIENT);
+        citizens.add(KeycloakHttp.CITIZEN);
+        for (int i = 2; i <= citizenCount; i++) {
+            citizens.add(KeycloakHttp.CITIZEN + "-" + i);
+            keycloak.createOtherCitizen(citizens.getLast());
+        }
         System.out.println("Warm-up…");
         // Both download paths: verified in memory first (≤ 4 MB), and streamed.
         for (int i = 0; i < 24; i++) {
             byte[] warm = pdf((i % 2 == 0 ? 1 : 6) * 1024 * 1024 + i);
-            round(1, () -> oneVault(warm, prepareMultipart(warm)));
-            round(1, () -> oneRaw(warm));
+            round(1, stream -> oneVault(warm, prepareMultipart(warm), stream));
+            round(1, stream -> oneRaw(warm));
         }
         List<String> rows = new ArrayList<>();
         rows.add("| size | streams | rounds | vault up MB/s | relay up MB/s | raw PUT MB/s | up vault/raw | up relay/raw"
                 + " | vault down MB/s | relay down MB/s | raw GET MB/s | down vault/raw | down relay/raw |"
                 + (piped ? " raw piped PUT MB/s |" : ""));
         rows.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + (piped ? "---|" : ""));
+        List<String> rateRows = new ArrayList<>(List.of(
+                "| size | streams | citizens | vault up /s | relay up /s | up vault/relay | vault down /s | relay down /s"
+                        + " | down vault/relay |", "|---|---|---|---|---|---|---|---|---|"));
         List<String> cpuRows = new ArrayList<>();
         cpuRows.add("| size | streams | path | " + String.join(" | ", cpu.names()) + " | total | raw/path |");
         cpuRows.add("|---|---|---|" + "---|".repeat(cpu.names().size()) + "---|---|");
+        List<String> cpuPerDocumentRows = new ArrayList<>(cpuRows);
         for (int size : sizes) {
             byte[] content = pdf(size);
             Multipart body = prepareMultipart(content);
@@ -163,13 +174,13 @@ public final class VaultVsS3 {
                 double[] relayUp = new double[rounds], relayDown = new double[rounds];
                 CpuTotals vaultCpu = new CpuTotals(), rawCpu = new CpuTotals(), relayCpu = new CpuTotals();
                 // One untimed round of each first, for this size.
-                round(n, () -> oneVault(content, body));
-                round(n, () -> oneRelay(content));
-                round(n, () -> oneRaw(content));
+                round(n, stream -> oneVault(content, body, stream));
+                round(n, stream -> oneRelay(content));
+                round(n, stream -> oneRaw(content));
                 for (int r = 0; r < rounds; r++) {
-                    Round v = round(n, () -> oneVault(content, body));
-                    Round b = round(n, () -> oneRelay(content));
-                    Round w = round(n, () -> oneRaw(content));
+                    Round v = round(n, stream -> oneVault(content, body, stream));
+                    Round b = round(n, stream -> oneRelay(content));
+                    Round w = round(n, stream -> oneRaw(content));
                     vaultCpu.add(v);
                     relayCpu.add(b);
                     rawCpu.add(w);
@@ -180,7 +191,7 @@ public final class VaultVsS3 {
                     rawUp[r] = mbps(size, n, w.upSeconds());
                     rawDown[r] = mbps(size, n, w.downSeconds());
                     if (piped) {
-                        pipedUp[r] = mbps(size, n, round(n, () -> oneRawPiped(content)).upSeconds());
+                        pipedUp[r] = mbps(size, n, round(n, stream -> oneRawPiped(content)).upSeconds());
                     }
                 }
                 double vu = median(vaultUp), bu = median(relayUp), ru = median(rawUp);
@@ -192,14 +203,20 @@ public final class VaultVsS3 {
                         + fmt(rawUp) + " vault down " + fmt(vaultDown) + " relay down " + fmt(relayDown)
                         + " raw down " + fmt(rawDown));
                 rows.add(row);
+                double perSecond = 1e6 / size; // documents per second for each MB/s
+                rateRows.add(String.format("| %s | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", human(size), n,
+                        Math.min(n, citizens.size()), vu * perSecond, bu * perSecond, vu / bu, vd * perSecond,
+                        bd * perSecond, vd / bd));
                 double megabytes = (double) size * n * rounds / 1e6;
-                cpuRows.addAll(List.of(
-                        cpuRow(size, n, "vault up", vaultCpu.up, megabytes, rawCpu.up),
-                        cpuRow(size, n, "relay up", relayCpu.up, megabytes, rawCpu.up),
-                        cpuRow(size, n, "raw PUT", rawCpu.up, megabytes, null),
-                        cpuRow(size, n, "vault down", vaultCpu.down, megabytes, rawCpu.down),
-                        cpuRow(size, n, "relay down", relayCpu.down, megabytes, rawCpu.down),
-                        cpuRow(size, n, "raw GET", rawCpu.down, megabytes, null)));
+                for (var table : List.of(Map.entry(cpuRows, megabytes), Map.entry(cpuPerDocumentRows, (double) n * rounds))) {
+                    table.getKey().addAll(List.of(
+                            cpuRow(size, n, "vault up", vaultCpu.up, table.getValue(), rawCpu.up),
+                            cpuRow(size, n, "relay up", relayCpu.up, table.getValue(), rawCpu.up),
+                            cpuRow(size, n, "raw PUT", rawCpu.up, table.getValue(), null),
+                            cpuRow(size, n, "vault down", vaultCpu.down, table.getValue(), rawCpu.down),
+                            cpuRow(size, n, "relay down", relayCpu.down, table.getValue(), rawCpu.down),
+                            cpuRow(size, n, "raw GET", rawCpu.down, table.getValue(), null)));
+                }
             }
             if (jfr) {
                 profile(size, content, body, Double.parseDouble(System.getProperty("bench.jfr.cpu", "20")));
@@ -208,9 +225,15 @@ public final class VaultVsS3 {
         System.out.println();
         rows.forEach(System.out::println);
         System.out.println();
+        System.out.println("Documents per second (medians of the rounds above):");
+        rateRows.forEach(System.out::println);
+        System.out.println();
         System.out.println("CPU milliseconds per MB moved, by process (utime + stime from /proc, children included;"
                 + " the relay runs inside the client's JVM); raw/path = total CPU of the raw path / total CPU of the path:");
         cpuRows.forEach(System.out::println);
+        System.out.println();
+        System.out.println("The same CPU in milliseconds per document:");
+        cpuPerDocumentRows.forEach(System.out::println);
         pool.shutdownNow();
         relay.close();
     }
@@ -224,7 +247,7 @@ public final class VaultVsS3 {
         ProcessHandle process = ProcessHandle.of(platform.pid("vault-service")).orElseThrow();
         String label = human(size).replace(" ", "");
         for (int i = Integer.getInteger("bench.jfr.warmup", 100); i > 0; i--) { // unrecorded, JIT warm-up
-            Transfer warm = oneVault(content, body);
+            Transfer warm = oneVault(content, body, 0);
             warm.download();
             warm.delete();
         }
@@ -233,7 +256,7 @@ public final class VaultVsS3 {
         up.start();
         double start = cpu.seconds()[vault];
         while (stored.size() < 20 || cpu.seconds()[vault] - start < cpuSeconds) {
-            stored.add(oneVault(content, body));
+            stored.add(oneVault(content, body, 0));
         }
         up.stopAndReport(human(size) + " uploads", stored.size());
         VaultProfile down = new VaultProfile(process, work.resolve("vault-" + label + "-down.jfr"));
@@ -252,13 +275,14 @@ public final class VaultVsS3 {
         }
     }
 
-    private String cpuRow(int size, int streams, String path, double[] seconds, double megabytes, double[] baseline) {
+    /** CPU milliseconds per unit moved ({@code units}: MB, or documents), by process. */
+    private String cpuRow(int size, int streams, String path, double[] seconds, double units, double[] baseline) {
         StringBuilder row = new StringBuilder(String.format("| %s | %d | %s |", human(size), streams, path));
         for (double s : seconds) {
-            row.append(String.format(" %.2f |", s * 1000 / megabytes));
+            row.append(String.format(" %.2f |", s * 1000 / units));
         }
         double total = Arrays.stream(seconds).sum();
-        row.append(String.format(" %.2f |", total * 1000 / megabytes));
+        row.append(String.format(" %.2f |", total * 1000 / units));
         row.append(baseline == null ? " |" : String.format(" %.2f |", Arrays.stream(baseline).sum() / total));
         return row.toString();
     }
@@ -295,12 +319,13 @@ public final class VaultVsS3 {
      * {@code n} concurrent uploads, then (once all are stored) {@code n} concurrent downloads: the wall-clock
      * and CPU seconds of each phase. The tasks delete what they made after the download.
      */
-    private Round round(int n, Callable<Transfer> start) throws Exception {
+    private Round round(int n, Start start) throws Exception {
         double[] c0 = cpu.seconds();
         long t0 = System.nanoTime();
         List<Future<Transfer>> uploads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            uploads.add(pool.submit(start));
+            int stream = i;
+            uploads.add(pool.submit(() -> start.transfer(stream)));
         }
         List<Transfer> transfers = new ArrayList<>();
         for (Future<Transfer> upload : uploads) {
@@ -334,6 +359,11 @@ public final class VaultVsS3 {
         return delta;
     }
 
+    /** Starts one transfer of a round's {@code stream} (0 to n − 1). */
+    private interface Start {
+        Transfer transfer(int stream) throws Exception;
+    }
+
     private interface Transfer {
         long size();
 
@@ -342,8 +372,10 @@ public final class VaultVsS3 {
         void delete() throws Exception;
     }
 
-    private Transfer oneVault(byte[] content, Multipart body) throws Exception {
-        String bearer = token();
+    /** Stream {@code stream} uploads as citizen {@code stream} modulo the number of citizens. */
+    private Transfer oneVault(byte[] content, Multipart body, int stream) throws Exception {
+        String citizen = citizens.get(stream % citizens.size());
+        String bearer = token(citizen);
         String documentId;
         try (Response response = okhttp.newCall(new Request.Builder().url(vaultUrl + "/api/v1/documents")
                 .header("Authorization", "Bearer " + bearer)
@@ -370,14 +402,14 @@ public final class VaultVsS3 {
             public long download() throws Exception {
                 return downloadCounting(new Request.Builder()
                         .url(vaultUrl + "/api/v1/documents/" + documentId + "/content")
-                        .header("Authorization", "Bearer " + token()).get().build(), "vault");
+                        .header("Authorization", "Bearer " + token(citizen)).get().build(), "vault");
             }
 
             @Override
             public void delete() throws Exception {
                 try (Response deleted = okhttp.newCall(new Request.Builder()
                         .url(vaultUrl + "/api/v1/documents/" + documentId)
-                        .header("Authorization", "Bearer " + token()).delete().build()).execute()) {
+                        .header("Authorization", "Bearer " + token(citizen)).delete().build()).execute()) {
                     if (deleted.code() / 100 != 2) {
                         throw new IllegalStateException("vault delete answered " + deleted.code());
                     }
@@ -525,12 +557,13 @@ public final class VaultVsS3 {
     }
 
     /** The citizen's access token, renewed every minute (tokens live a few minutes; a run lasts longer). */
-    private synchronized String token() throws Exception {
-        if (token == null || System.nanoTime() - tokenAt > 60_000_000_000L) {
-            token = keycloak.token("civis", KeycloakHttp.citizenGrant(CLIENT));
-            tokenAt = System.nanoTime();
+    private String token(String citizen) throws Exception {
+        var current = tokens.get(citizen);
+        if (current == null || System.nanoTime() - current.getValue() > 60_000_000_000L) {
+            current = Map.entry(keycloak.token("civis", KeycloakHttp.citizenGrant(CLIENT, citizen)), System.nanoTime());
+            tokens.put(citizen, current);
         }
-        return token;
+        return current.getKey();
     }
 
     // --- Figures ----------------------------------------------------------------------------------------------
