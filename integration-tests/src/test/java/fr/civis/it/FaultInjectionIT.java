@@ -75,6 +75,7 @@ class FaultInjectionIT {
     private static final String CLAMD = "clamd";
     private static final String KEYCLOAK = "keycloak";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration KEYS_CACHE_TIME = Duration.ofSeconds(45);
 
     private Platform platform;
     private Citizens citizens;
@@ -92,8 +93,9 @@ class FaultInjectionIT {
                 "CIVIS_STORAGE_ORPHAN_GRACE", "5s",
                 "CIVIS_STORAGE_SWEEP_INITIAL_DELAY", "PT1S",
                 "CIVIS_STORAGE_SWEEP_INTERVAL", "PT2S",
-                // Keys fetched again after 30 s rather than 5 min: the Keycloak test waits past that, not 5 min.
-                "CIVIS_SECURITY_KEYS_CACHE_TIME", "30s"),
+                // Keys fetched again after 45 s (the shortest allowed) rather than 5 min: the Keycloak test waits past
+                // that, not 5 min.
+                "CIVIS_SECURITY_KEYS_CACHE_TIME", KEYS_CACHE_TIME.toSeconds() + "s"),
                 Map.of(VAULT, "256m"));
         citizens = new Citizens(platform);
     }
@@ -313,9 +315,10 @@ class FaultInjectionIT {
                 browser.quit();
             }
 
-            // Past the keys' cache (30 s on this platform), the vault cannot fetch them again; the token, unexpired,
-            // still opens.
-            Thread.sleep(Math.max(0, Duration.between(Instant.now(), stopped.plus(Duration.ofSeconds(45))).toMillis()));
+            // Past the keys' cache time (last fetched before the stop), the vault cannot fetch them again; the token,
+            // unexpired, still opens.
+            Instant pastTheCache = stopped.plus(KEYS_CACHE_TIME).plusSeconds(10);
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), pastTheCache).toMillis()));
             assertThat(HttpLogin.claims(token).get("exp").asLong()).isGreaterThan(Instant.now().getEpochSecond());
             HttpResponse<String> listed = api.get("/api/v1/documents");
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);

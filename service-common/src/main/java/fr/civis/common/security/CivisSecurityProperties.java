@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
@@ -20,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param clockSkew   tolerance on {@code exp}, {@code nbf} and {@code iat} for clocks that drift apart
  * @param keysCacheTime how long the realm's keys are used before they are fetched again (a key rotated in is
  *                    fetched at once anyway, at the first token that names it); far below the 15 minutes the keys
- *                    last fetched keep verifying tokens while Keycloak cannot be reached
+ *                    last fetched keep verifying tokens while Keycloak cannot be reached; at least 45 s
  * @param publicPaths request patterns served without a token (pages, their assets); everything else is denied
  *                    unless a controller maps it under {@code /api/}
  */
@@ -33,6 +35,21 @@ public record CivisSecurityProperties(
         @DefaultValue("30s") Duration clockSkew,
         @DefaultValue("5m") Duration keysCacheTime,
         @DefaultValue List<String> publicPaths) {
+
+    /**
+     * The key source fetches the keys again 30 s before their cache time runs out and gives that fetch 15 s: a
+     * shorter cache time is refused by Nimbus when the service starts, with a message that does not name the setting.
+     */
+    static final Duration MIN_KEYS_CACHE_TIME = Duration.ofMillis(
+            JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME + JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT);
+
+    public CivisSecurityProperties {
+        if (keysCacheTime != null && keysCacheTime.compareTo(MIN_KEYS_CACHE_TIME) < 0) {
+            throw new IllegalArgumentException("civis.security.keys-cache-time (CIVIS_SECURITY_KEYS_CACHE_TIME) must be"
+                    + " at least " + MIN_KEYS_CACHE_TIME.toSeconds() + " s, not " + keysCacheTime.toSeconds() + " s / doit"
+                    + " valoir au moins " + MIN_KEYS_CACHE_TIME.toSeconds() + " s");
+        }
+    }
 
     public URI effectiveJwkSetUri() {
         return jwkSetUri != null ? jwkSetUri : URI.create(issuer + "/protocol/openid-connect/certs");
