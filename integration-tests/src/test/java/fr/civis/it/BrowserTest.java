@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -28,13 +29,17 @@ abstract class BrowserTest {
     protected Path downloads;
 
     protected ChromeDriver browser;
-    /** Waits as long as a loaded machine may need for a page. */
+    /**
+     * Waits as long as a loaded machine may need for a page, looking elements up afresh while it does: the portal's
+     * screens draw their lists again as answers arrive, and an element read between two drawings is stale, not absent.
+     */
     protected WebDriverWait wait;
 
     @BeforeEach
     void openBrowser() {
         browser = Browser.start(downloads);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach

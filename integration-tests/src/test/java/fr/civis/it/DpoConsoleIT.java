@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -150,7 +149,7 @@ class DpoConsoleIT extends BrowserTest {
         type("search-recipient", "mairie-demo");
         browser.findElement(By.id("search-button")).click();
         // The first search (everything) also showed partenaire-eau's consent: wait for the list of this search.
-        wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+        wait.until(driver -> {
             List<WebElement> titles = driver.findElements(By.cssSelector("#results .item-title"));
             return !titles.isEmpty() && titles.stream().allMatch(title -> title.getText().endsWith("mairie-demo"));
         });

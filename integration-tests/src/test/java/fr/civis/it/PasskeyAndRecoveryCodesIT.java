@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -106,7 +105,7 @@ class PasskeyAndRecoveryCodesIT extends BrowserTest {
             int signatures = signatures(authenticator);
             login.start("eidas2");
             // The login page's passkey (autofill, or the button where the autofill does not answer)...
-            wait.ignoring(StaleElementReferenceException.class).until(driver -> signatures(authenticator) > signatures
+            wait.until(driver -> signatures(authenticator) > signatures
                     || !driver.findElements(By.cssSelector("#kc-form-login")).isEmpty()
                             && driver.findElement(By.id("authenticateWebAuthnButton")).isDisplayed());
             if (signatures(authenticator) == signatures) {
