@@ -4,22 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +31,7 @@ import fr.civis.vault.citizen.CitizenKeys;
 import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.scanning.VirusScanner;
 import fr.civis.vault.storage.ObjectStore;
+import fr.civis.vault.storage.ObjectUpload;
 import fr.civis.vault.storage.StorageUnavailableException;
 
 /**
@@ -53,8 +45,6 @@ public class DocumentService {
 
     private static final Logger log = LoggerFactory.getLogger(DocumentService.class);
     private static final int CONTENT_VERSION = 1;
-    private static final int PIPE_BUFFER = 256 * 1024;
-    private static final Duration ABANDON_WAIT = Duration.ofSeconds(30);
     private static final String TITLE = DocumentReader.TITLE;
     private static final String FILENAME = DocumentReader.FILENAME;
 
@@ -70,7 +60,6 @@ public class DocumentService {
     private final ContentSniffer sniffer = new ContentSniffer();
     private final DocumentReader reader;
     private final ApplicationEventPublisher events;
-    private final ExecutorService uploads = Executors.newVirtualThreadPerTaskExecutor();
 
     DocumentService(DocumentRepository documents, CitizenKeys citizenKeys, Keyring keyring, ObjectStore store,
             VirusScanner scanner, SafeStates safes, DocumentLimits limits, TransactionTemplate transaction, Clock clock,
@@ -150,20 +139,11 @@ public class DocumentService {
         String objectName = ObjectStore.newObjectName();
         MessageDigest sha256 = Digests.sha256();
 
-        SealedPipe sealedIn = new SealedPipe();
-        PipedOutputStream sealedOut = new PipedOutputStream(sealedIn.source);
-        Future<?> upload = uploads.submit(() -> {
-            try {
-                store.put(objectName, sealedIn);
-            } finally {
-                // However the upload ended, a write into the pipe now fails at once instead of waiting for space.
-                sealedIn.uploadEnded();
-            }
-        });
+        ObjectUpload upload = store.upload(objectName);
         long size = 0;
         boolean complete = false;
         try {
-            OutputStream sealing = key.sealingStream(sealedOut, CONTENT_VERSION);
+            OutputStream sealing = key.sealingStream(upload, CONTENT_VERSION);
             byte[] buffer = new byte[64 * 1024];
             for (int read; (read = in.read(buffer)) != -1; ) {
                 size += read;
@@ -180,19 +160,13 @@ public class DocumentService {
             }
             image.finish();
             refuseIfInfected(scan.finish());
-            // Closing writes the last segment, then the end of the pipe: only now can S3 complete the object.
+            // Closing writes the last segment: only now may S3 complete the object.
             sealing.close();
-            awaitStored(upload);
+            upload.complete();
             complete = true;
-        } catch (IOException writeFailed) {
-            if (sealedIn.hasUploadEnded()) {
-                // The pipe broke because S3 gave up: say so (503), not that the write failed.
-                awaitStored(upload);
-            }
-            throw writeFailed;
         } finally {
             if (!complete) {
-                abandon(upload, sealedIn, sealedOut, objectName);
+                abandon(upload, objectName);
             }
         }
         return new StagedContent(id, objectName, contentType, size, sha256.digest(), filename, key,
@@ -300,91 +274,13 @@ public class DocumentService {
         objectNames.forEach(this::deleteQuietly);
     }
 
-    private static void awaitStored(Future<?> upload) throws IOException {
-        try {
-            upload.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while storing", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StorageUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new StorageUnavailableException("put", e.getCause());
-        }
-    }
-
     /**
-     * Makes sure nothing of an interrupted upload stays reachable: the pipe ends in an error, so S3 never completes
-     * the object; the upload is waited for, and only then is whatever it wrote removed.
+     * Makes sure nothing of an interrupted upload stays reachable: the parts sent are aborted, and the object is
+     * removed in case its completion reached S3 but its answer did not.
      */
-    private void abandon(Future<?> upload, SealedPipe sealedIn, PipedOutputStream sealedOut, String objectName) {
-        sealedIn.abort();
-        try {
-            sealedOut.close();
-        } catch (IOException ignored) {
-            // The reading end is gone already.
-        }
-        try {
-            upload.get(ABANDON_WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException expected) {
-            // It failed on the aborted pipe, or hangs on S3: either way the object is removed or swept later.
-        }
+    private void abandon(ObjectUpload upload, String objectName) {
+        upload.abort();
         deleteQuietly(objectName);
-    }
-
-    /** The reading end of the pipe to S3: once aborted, its end is an error rather than the end of a document. */
-    private static final class SealedPipe extends InputStream {
-
-        private final PipedInputStream source = new PipedInputStream(PIPE_BUFFER);
-        private volatile boolean aborted;
-        private volatile boolean uploadEnded;
-
-        void abort() {
-            aborted = true;
-        }
-
-        /**
-         * Called by the upload when it returns or fails. The pipe's own check for a dead reader only looks at the
-         * thread that last read, which may be a pooled thread of the S3 client that lives on: without this, the
-         * sealing side would wait for space forever once S3 has failed.
-         */
-        void uploadEnded() {
-            uploadEnded = true;
-            try {
-                source.close();
-            } catch (IOException ignored) {
-                // PipedInputStream.close does not fail.
-            }
-        }
-
-        boolean hasUploadEnded() {
-            return uploadEnded;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return checked(source.read());
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            return checked(source.read(buffer, offset, length));
-        }
-
-        private int checked(int result) throws IOException {
-            if (aborted) {
-                throw new IOException("Upload abandoned");
-            }
-            return result;
-        }
-
-        @Override
-        public void close() throws IOException {
-            source.close();
-        }
     }
 
     private void deleteQuietly(String objectName) {
