@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,6 @@ class ClamdScanner implements VirusScanner {
 
     private static final Logger log = LoggerFactory.getLogger(ClamdScanner.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 3000;
-    private static final int MAX_CHUNK = 1024 * 1024;
 
     private final ScanningProperties settings;
 
@@ -62,21 +60,30 @@ class ClamdScanner implements VirusScanner {
     }
 
     /**
-     * Feeds clamd from a thread of its own, through a small bounded queue, so that the upload goes on sealing and
-     * storing while clamd takes its bytes: the caller only waits for clamd when the queue is full, and for the
-     * verdict at the end. The queue holds copies, since the caller reuses its buffer.
+     * Feeds clamd from a thread of its own, so that the upload goes on sealing and storing while clamd takes its
+     * bytes: the caller only waits for clamd when both chunks are out, and for the verdict at the end. The caller
+     * copies its bytes into the chunk it holds (it reuses its own buffer) and hands a chunk over only when full: with
+     * 64 KiB writes, a quarter of the hand-offs and none of the per-write copies the queue used to hold
+     * (docs/benchmarks.md §12). Chunks go back and forth between two queues, allocated once per scan.
      */
     private static final class Streaming implements Scan {
 
-        /** Chunks in flight per scan: with the 64 KiB writes of an upload, at most 512 KiB of memory. */
-        private static final int QUEUED_CHUNKS = 8;
-        private static final byte[] END = new byte[0];
+        /** Bytes per hand-off and per INSTREAM chunk. */
+        private static final int CHUNK = 256 * 1024;
+        /** One filled by the caller while the feeder sends the other: at most 512 KiB per scan, as before. */
+        private static final int CHUNKS = 2;
+        private static final Chunk END = new Chunk(0);
 
         private final Socket socket;
         private final DataOutputStream out;
-        private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        /** Chunks to send, then {@link #END}; never full, since it can hold every chunk and the end. */
+        private final BlockingQueue<Chunk> toSend = new ArrayBlockingQueue<>(CHUNKS + 1);
+        /** Chunks sent, back to the caller. */
+        private final BlockingQueue<Chunk> sent = new ArrayBlockingQueue<>(CHUNKS);
         private final Thread feeder;
         private volatile IOException feedFailure;
+        private Chunk filling;
+        private int allocated;
 
         Streaming(Socket socket, DataOutputStream out) {
             this.socket = socket;
@@ -84,22 +91,29 @@ class ClamdScanner implements VirusScanner {
             this.feeder = Thread.ofVirtual().name("clamd-feed").start(this::feed);
         }
 
+        /** A chunk's bytes and how many of them are content. */
+        private static final class Chunk {
+
+            final byte[] bytes;
+            int length;
+
+            Chunk(int capacity) {
+                bytes = new byte[capacity];
+            }
+        }
+
         private void feed() {
             try {
-                for (byte[] chunk; (chunk = chunks.take()) != END; ) {
-                    for (int sent = 0; sent < chunk.length; ) {
-                        int length = Math.min(MAX_CHUNK, chunk.length - sent);
-                        out.writeInt(length);
-                        out.write(chunk, sent, length);
-                        sent += length;
-                    }
+                for (Chunk chunk; (chunk = toSend.take()) != END; ) {
+                    out.writeInt(chunk.length);
+                    out.write(chunk.bytes, 0, chunk.length);
+                    chunk.length = 0;
+                    sent.add(chunk);
                 }
                 out.writeInt(0);
                 out.flush();
             } catch (IOException e) {
                 feedFailure = e;
-                // Unblocks a caller waiting for space: nothing will take from the queue any more.
-                chunks.clear();
             } catch (InterruptedException e) {
                 // Closed before the end: the socket goes with it.
             }
@@ -108,10 +122,37 @@ class ClamdScanner implements VirusScanner {
         @Override
         public void write(byte[] bytes, int offset, int length) {
             requireFeeding();
+            while (length > 0) {
+                if (filling == null) {
+                    filling = emptyChunk();
+                }
+                int count = Math.min(length, CHUNK - filling.length);
+                System.arraycopy(bytes, offset, filling.bytes, filling.length, count);
+                filling.length += count;
+                offset += count;
+                length -= count;
+                if (filling.length == CHUNK) {
+                    toSend.add(filling);
+                    filling = null;
+                }
+            }
+        }
+
+        /** A new chunk while fewer than {@link #CHUNKS} exist, else the next one the feeder has sent. */
+        private Chunk emptyChunk() {
+            Chunk chunk = sent.poll();
+            if (chunk != null) {
+                return chunk;
+            }
+            if (allocated < CHUNKS) {
+                allocated++;
+                return new Chunk(CHUNK);
+            }
             try {
-                while (!chunks.offer(Arrays.copyOfRange(bytes, offset, offset + length), 100, TimeUnit.MILLISECONDS)) {
+                while ((chunk = sent.poll(100, TimeUnit.MILLISECONDS)) == null) {
                     requireFeeding();
                 }
+                return chunk;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ScannerUnavailableException("interrupted while feeding clamd", e);
@@ -129,9 +170,11 @@ class ClamdScanner implements VirusScanner {
         public Verdict finish() {
             try {
                 requireFeeding();
-                while (!chunks.offer(END, 100, TimeUnit.MILLISECONDS)) {
-                    requireFeeding();
+                if (filling != null) {
+                    toSend.add(filling);
+                    filling = null;
                 }
+                toSend.add(END);
                 feeder.join();
                 if (feedFailure != null) {
                     throw new ScannerUnavailableException("clamd stopped reading", feedFailure);

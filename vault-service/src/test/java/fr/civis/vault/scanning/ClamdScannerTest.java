@@ -13,8 +13,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -31,6 +33,7 @@ class ClamdScannerTest {
 
     private final ServerSocket server = newServer();
     private final CompletableFuture<byte[]> received = new CompletableFuture<>();
+    private final List<Integer> chunkLengths = new CopyOnWriteArrayList<>();
 
     private static ServerSocket newServer() {
         try {
@@ -54,6 +57,7 @@ class ClamdScannerTest {
                 assertThat(new String(command, StandardCharsets.US_ASCII)).isEqualTo("zINSTREAM\0");
                 ByteArrayOutputStream content = new ByteArrayOutputStream();
                 for (int length; (length = in.readInt()) != 0; ) {
+                    chunkLengths.add(length);
                     content.write(in.readNBytes(length));
                 }
                 byte[] bytes = content.toByteArray();
@@ -94,6 +98,10 @@ class ClamdScannerTest {
         }
         assertThat(verdict.infected()).isFalse();
         assertThat(received.get()).isEqualTo(document);
+        // Handed over in full 256 KiB chunks, not one per write: only the last is shorter.
+        assertThat(chunkLengths).hasSize(13);
+        assertThat(chunkLengths.subList(0, 12)).containsOnly(256 * 1024);
+        assertThat(chunkLengths.get(12)).isEqualTo(17);
     }
 
     @Test
