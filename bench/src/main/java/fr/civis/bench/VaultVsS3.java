@@ -479,8 +479,9 @@ public final class VaultVsS3 {
     }
 
     /**
-     * Raw S3 as {@code ObjectStore.put} stores a document: unknown size, 5 MiB parts, read from a 256 KiB pipe
-     * that another thread fills, as the sealing stream does; no crypto, no digest, no scan.
+     * Raw S3 as {@code ObjectStore.put} stored a document until issue 13 (now {@code ObjectUpload}, known lengths
+     * from a pooled buffer): unknown size, 5 MiB parts, read from a 256 KiB pipe that another thread fills, as the
+     * sealing stream did; no crypto, no digest, no scan.
      */
     private Transfer oneRawPiped(byte[] content) throws Exception {
         java.io.PipedInputStream in = new java.io.PipedInputStream(256 * 1024);
