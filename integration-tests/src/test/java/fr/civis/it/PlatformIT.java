@@ -45,11 +45,16 @@ class PlatformIT {
     @Test
     void servicesPublishHealthAndPrometheusMetricsOnTheirManagementPort(Platform platform) throws Exception {
         var ports = platform.settings().ports();
+        // Requests through the security filters (refused: no token), observed as requests, not filter by filter.
+        for (String service : new String[] {platform.settings().portalUrl(), platform.settings().consentUrl()}) {
+            assertThat(get(service + "/api/v1/me").statusCode()).isEqualTo(401);
+        }
         for (int management : new int[] {ports.consentManagement(), ports.vaultManagement()}) {
             assertThat(get("http://127.0.0.1:" + management + "/actuator/health").body()).contains("\"UP\"");
             HttpResponse<String> metrics = get("http://127.0.0.1:" + management + "/actuator/prometheus");
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.body()).contains("jvm_threads_live_threads");
+            assertThat(metrics.body()).contains("jvm_threads_live_threads").contains("http_server_requests_seconds")
+                    .doesNotContain("spring_security_");
         }
     }
 

@@ -20,6 +20,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -59,6 +60,9 @@ public class ResourceServerSecurity {
      */
     static final Duration KEYS_OUTAGE_TOLERANCE = Duration.ofMinutes(15);
 
+    /** Verified tokens remembered at most: a few MB, the tokens of the citizens active in the last five minutes. */
+    private static final int REMEMBERED_TOKENS = 2_000;
+
     @Bean
     JwtDecoder jwtDecoder(CivisSecurityProperties settings) throws MalformedURLException {
         // Nimbus's defaults otherwise (keys fetched again at once for an unknown key id); its rate limit is off, as
@@ -74,8 +78,19 @@ public class ResourceServerSecurity {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(settings.effectiveJwkSetUri().toString())
                 .jwtProcessorCustomizer(processor -> processor.setJWSKeySelector(selector))
                 .build();
-        decoder.setJwtValidator(accessTokenValidator(settings));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = accessTokenValidator(settings);
+        decoder.setJwtValidator(validator);
+        return new VerifiedTokens(decoder, validator, REMEMBERED_TOKENS);
+    }
+
+    /**
+     * No observation of each security filter, authentication and authorization: they allocated their contexts and
+     * tags on every request (docs/benchmarks.md §12) for traces nobody reads here. Requests are still observed as a
+     * whole ({@code http.server.requests}).
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** Checks on a token whose signature already verified: expiry present and not past, issuer, audience, type. */
