@@ -2,6 +2,8 @@ package fr.civis.common.security;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
@@ -19,15 +21,19 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
  * <p>Only a token's exact text finds it: whoever presents it had the token anyway. Remembering does not widen what
  * a token can do: it is verified against the realm's keys as cached ({@code CIVIS_SECURITY_KEYS_CACHE_TIME}, up to
  * 15 min during a Keycloak outage), and a token lives 5 min. At most {@code capacity} tokens are kept (a few KB
- * each); when full, the expired ones are dropped, and if none has expired a new token is verified without being
- * kept.
+ * each); when full, the expired ones are dropped, at most once a second (a scan of every kept token: not on each
+ * request of a peak that keeps the memory full), and a new token that finds no room is verified without being kept.
  */
 final class VerifiedTokens implements JwtDecoder {
+
+    private static final long PURGE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final JwtDecoder verifying;
     private final OAuth2TokenValidator<Jwt> validator;
     private final int capacity;
     private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
+    /** {@link System#nanoTime} before which the expired are not looked for again. */
+    private final AtomicLong nextPurge = new AtomicLong(System.nanoTime());
 
     /** {@code verifying} checks the signature and then {@code validator}; a hit checks {@code validator} again. */
     VerifiedTokens(JwtDecoder verifying, OAuth2TokenValidator<Jwt> validator, int capacity) {
@@ -48,13 +54,20 @@ final class VerifiedTokens implements JwtDecoder {
             return known;
         }
         Jwt jwt = verifying.decode(token);
-        if (verified.size() >= capacity) {
+        if (verified.size() >= capacity && purgeDue()) {
             verified.values().removeIf(kept -> validator.validate(kept).hasErrors());
         }
         if (verified.size() < capacity) {
             verified.put(token, jwt);
         }
         return jwt;
+    }
+
+    /** True for one caller at most each second. */
+    private boolean purgeDue() {
+        long now = System.nanoTime();
+        long due = nextPurge.get();
+        return now - due >= 0 && nextPurge.compareAndSet(due, now + PURGE_INTERVAL_NANOS);
     }
 
     int size() {
