@@ -161,8 +161,7 @@ public class ObjectStore {
                 for (ListMultipartUploadsResult.Upload upload : page.uploads()) {
                     if (upload.initiated() != null && upload.initiated().toInstant().isBefore(before)
                             && !writing.contains(upload.objectName())) {
-                        uploads.abortMultipartUpload(AbortMultipartUploadArgs.builder().bucket(settings.bucket())
-                                .object(upload.objectName()).uploadId(upload.uploadId()).build()).get();
+                        requests.abortMultipart(upload.objectName(), upload.uploadId());
                         aborted++;
                     }
                 }
