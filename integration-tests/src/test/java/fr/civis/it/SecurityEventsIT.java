@@ -95,13 +95,19 @@ class SecurityEventsIT {
             assertThat(entry.outcome()).isEqualTo("success");
         });
 
-        long p99Up = p99(up);
-        long p99Down = p99(down);
-        System.out.printf("Password logins (direct grant), %d each: p50 %d ms / p99 %d ms with consent-service up, "
-                + "p50 %d ms / p99 %d ms with it down%n", LOGINS, p50(up), p99Up, p50(down), p99Down);
-        // The login writes one outbox row in its own transaction and never calls consent-service: its p99 with
-        // consent-service down stays within noise of its p99 with it up (2 shared cores here).
-        assertThat(p99Down).isLessThanOrEqualTo(Math.max(p99Up * 13 / 10, p99Up + 30));
+        long p50Up = percentile(up, 50);
+        long p90Up = percentile(up, 90);
+        long p50Down = percentile(down, 50);
+        long p90Down = percentile(down, 90);
+        System.out.printf("Password logins (direct grant), %d each: p50 %d / p90 %d / p99 %d ms with consent-service "
+                + "up, p50 %d / p90 %d / p99 %d ms with it down%n", LOGINS, p50Up, p90Up, percentile(up, 99), p50Down,
+                p90Down, percentile(down, 99));
+        // The login writes one outbox row in its own transaction and never calls consent-service, so the outage
+        // leaves its times within the noise of two shared cores. Compared at p50 and p90, not p99: the p99 of a
+        // hundred logins is one login, which a pause of any process on the machine decides (in CI once: 240 ms down
+        // against about 180 up). A login that waited on the stopped service (a timeout, a retry) would move both.
+        assertThat(p50Down).isLessThanOrEqualTo(Math.max(p50Up * 13 / 10, p50Up + 20));
+        assertThat(p90Down).isLessThanOrEqualTo(Math.max(p90Up * 3 / 2, p90Up + 40));
     }
 
     @Test
@@ -238,14 +244,6 @@ class SecurityEventsIT {
             millis.add((System.nanoTime() - start) / 1_000_000);
         }
         return millis;
-    }
-
-    private static long p99(List<Long> millis) {
-        return percentile(millis, 99);
-    }
-
-    private static long p50(List<Long> millis) {
-        return percentile(millis, 50);
     }
 
     private static long percentile(List<Long> millis, int percent) {
