@@ -2,7 +2,6 @@ package fr.civis.consent.dpo;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 
+import fr.civis.common.CityTime;
 import fr.civis.common.problem.ProblemException;
 
 /**
@@ -36,7 +36,6 @@ record Criteria(String recipient, String purpose, String documentType, Instant f
     static final List<String> KINDS = OUTCOMES.values().stream().flatMap(List::stream).toList();
 
     private static final Pattern CODE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final ZoneId CITY = ZoneId.of("Europe/Paris");
 
     static Criteria of(String recipient, String purpose, String documentType, String from, String to, String outcome,
             Long before) {
@@ -75,7 +74,7 @@ record Criteria(String recipient, String purpose, String documentType, Instant f
         }
         try {
             LocalDate date = LocalDate.parse(value);
-            return (endOfDay ? date.plusDays(1) : date).atStartOfDay(CITY).toInstant();
+            return (endOfDay ? date.plusDays(1) : date).atStartOfDay(CityTime.ZONE).toInstant();
         } catch (DateTimeParseException e) {
             throw invalid();
         }

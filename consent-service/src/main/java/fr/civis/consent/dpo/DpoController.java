@@ -2,7 +2,6 @@ package fr.civis.consent.dpo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import fr.civis.common.CityTime;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
@@ -141,7 +141,7 @@ class DpoController {
                 ? Csv.of(ConsoleEntry.COLUMNS, entries.stream().map(ConsoleEntry::cells).toList())
                         .getBytes(StandardCharsets.UTF_8)
                 : json.writeValueAsBytes(entries);
-        String name = "journal-" + LocalDate.now(ZoneId.of("Europe/Paris")) + "." + format;
+        String name = "journal-" + LocalDate.now(CityTime.ZONE) + "." + format;
         return ResponseEntity.ok()
                 .contentType("csv".equals(format) ? new MediaType("text", "csv", StandardCharsets.UTF_8)
                         : MediaType.APPLICATION_JSON)

@@ -3,7 +3,6 @@ package fr.civis.consent.dpo;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
@@ -17,6 +16,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import fr.civis.common.CityTime;
 import fr.civis.consent.journal.Journal;
 import fr.civis.consent.journal.JournalEntry;
 
@@ -38,7 +38,6 @@ public class Retention {
     static final List<String> ACCESS_KINDS = List.of("access", "denial");
     static final List<String> CONSENT_KINDS = List.of("grant", "refusal", "revocation", "ending");
     private static final Logger log = LoggerFactory.getLogger(Retention.class);
-    private static final ZoneId CITY = ZoneId.of("Europe/Paris");
     private static final String REDACT = "UPDATE journal_entry SET actor = NULL, subject = NULL, consent_id = NULL, "
             + "document_id = NULL, reason = NULL, digest = NULL, details = NULL, purged_at = :now "
             + "WHERE purged_at IS NULL AND seq <= :anchored AND ";
@@ -68,7 +67,7 @@ public class Retention {
         return settings;
     }
 
-    @Scheduled(cron = "${civis.retention.schedule:0 30 3 * * *}", zone = "Europe/Paris")
+    @Scheduled(cron = "${civis.retention.schedule:0 30 3 * * *}", zone = CityTime.ZONE_ID)
     void scheduled() {
         try {
             Purge purge = purge("scheduler");
@@ -150,7 +149,7 @@ public class Retention {
     }
 
     private static OffsetDateTime cutoff(Instant now, java.time.Period period) {
-        return now.atZone(CITY).minus(period).toOffsetDateTime();
+        return now.atZone(CityTime.ZONE).minus(period).toOffsetDateTime();
     }
 
     private static Instant instant(OffsetDateTime value) {

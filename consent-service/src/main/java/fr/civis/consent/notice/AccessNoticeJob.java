@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.client.HttpClientErrorException;
 
+import fr.civis.common.CityTime;
 import fr.civis.consent.keycloak.KeycloakAdmin;
 import tools.jackson.databind.JsonNode;
 
@@ -42,7 +42,6 @@ class AccessNoticeJob {
     static final String SUBJECT_EN = "One of your documents was accessed";
 
     private static final Logger log = LoggerFactory.getLogger(AccessNoticeJob.class);
-    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
     /** Accesses looked at per run; the next run takes the rest. */
     private static final int BATCH = 200;
 
@@ -99,7 +98,7 @@ class AccessNoticeJob {
                 ORDER BY j.seq
                 LIMIT :batch
                 """)
-                .param("oldest", OffsetDateTime.ofInstant(clock.instant().minus(settings.catchUp()), PARIS))
+                .param("oldest", OffsetDateTime.ofInstant(clock.instant().minus(settings.catchUp()), CityTime.ZONE))
                 .param("batch", BATCH)
                 .query((row, n) -> new Access(row.getLong(1), row.getString(2), row.getObject(3, UUID.class),
                         row.getObject(4, OffsetDateTime.class).toInstant()))
@@ -143,7 +142,7 @@ class AccessNoticeJob {
     SimpleMailMessage message(Contact contact, Access access) {
         boolean english = contact.locale().getLanguage().equals("en");
         String when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
-                .withLocale(english ? Locale.ENGLISH : Locale.FRENCH).format(access.at().atZone(PARIS));
+                .withLocale(english ? Locale.ENGLISH : Locale.FRENCH).format(access.at().atZone(CityTime.ZONE));
         String base = settings.portalUrl().toString();
         String link = (base.endsWith("/") ? base : base + "/")
                 + (access.documentId() == null ? "" : "#/documents/" + access.documentId() + "/consultations");

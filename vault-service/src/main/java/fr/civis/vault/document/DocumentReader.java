@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
+import fr.civis.common.CityTime;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.vault.citizen.CitizenKeys;
 import fr.civis.vault.citizen.Owner;
@@ -195,7 +196,7 @@ public class DocumentReader {
     /** The metadata as the citizen sees it, personal fields opened. */
     Document view(CitizenKey citizenKey, DocumentRow row) {
         DocumentKey key = openKey(citizenKey, row);
-        LocalDate today = LocalDate.now(clock);
+        LocalDate today = CityTime.today(clock);
         boolean expired = row.validUntil() != null && row.validUntil().isBefore(today);
         boolean expiringSoon = row.validUntil() != null && !expired
                 && !row.validUntil().isAfter(today.plusDays(reminders.soonDays()));

@@ -3,7 +3,6 @@ package fr.civis.vault.reminder;
 import java.sql.Date;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import fr.civis.common.CityTime;
 import fr.civis.vault.citizen.CitizenDirectory;
 import fr.civis.vault.citizen.Owner;
 
@@ -36,7 +36,6 @@ class ExpiryReminderJob {
     static final String SUBJECT_EN = "One of your documents is about to expire";
 
     private static final Logger log = LoggerFactory.getLogger(ExpiryReminderJob.class);
-    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
     /** Papers looked at per run; the next run takes the rest. */
     private static final int BATCH = 500;
 
@@ -68,7 +67,7 @@ class ExpiryReminderJob {
     @Scheduled(initialDelayString = "${civis.reminders.initial-delay:PT2M}",
             fixedDelayString = "${civis.reminders.interval:PT1H}")
     void sendDue() {
-        LocalDate today = LocalDate.now(clock.withZone(PARIS));
+        LocalDate today = CityTime.today(clock);
         for (Due due : findDue(today)) {
             try {
                 transaction.executeWithoutResult(status -> send(due, today));

@@ -2,7 +2,6 @@ package fr.civis.vault.safe;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -19,6 +18,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import fr.civis.common.CityTime;
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
@@ -106,7 +106,7 @@ class SafeController {
         }
         // Before the first byte. Without consent-service the archive still holds every document and says what it lacks.
         Optional<CitizenConsents.History> history = consents.historyIfAvailable(citizen);
-        String filename = "mon-coffre-" + LocalDate.now(ZoneOffset.UTC) + ".zip";
+        String filename = "mon-coffre-" + LocalDate.now(CityTime.ZONE) + ".zip";
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())

@@ -1,6 +1,5 @@
 package fr.civis.vault.safe;
 
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Locale;
@@ -15,6 +14,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import fr.civis.common.CityTime;
 import fr.civis.vault.citizen.CitizenDirectory;
 import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.citizen.SafeStates;
@@ -27,7 +27,6 @@ import fr.civis.vault.citizen.SafeStates;
 class SafeNoticeMailer {
 
     private static final Logger log = LoggerFactory.getLogger(SafeNoticeMailer.class);
-    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
@@ -84,7 +83,7 @@ class SafeNoticeMailer {
     private SimpleMailMessage cityClosure(CitizenDirectory.Contact contact, SafeStates.State state) {
         boolean english = contact.locale().getLanguage().equals("en");
         DateTimeFormatter date = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
-                .withLocale(english ? Locale.ENGLISH : Locale.FRENCH).withZone(PARIS);
+                .withLocale(english ? Locale.ENGLISH : Locale.FRENCH).withZone(CityTime.ZONE);
         String from = date.format(state.retrievalOnlyFrom());
         String until = date.format(state.retrievalOnlyUntil());
         SimpleMailMessage message = new SimpleMailMessage();
