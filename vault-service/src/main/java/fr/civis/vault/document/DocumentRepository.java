@@ -56,24 +56,21 @@ class DocumentRepository {
     }
 
     List<DocumentRow> page(String owner, Optional<DocumentType> type, int page, int size) {
-        String code = type.map(DocumentType::code).orElse(null);
-        return jdbc.sql(ListingSql.PAGE).params(owner, code, code, size, (long) page * size)
-                .query(DocumentRepository::row).list();
+        return rows(ListingSql.page(owner, type.map(DocumentType::code), size, (long) page * size));
     }
 
     /** Every document of the owner, newest first: bounded by civis.documents.max-documents. */
     List<DocumentRow> all(String owner, Optional<DocumentType> type) {
-        return jdbc.sql("""
-                SELECT * FROM document WHERE owner = :owner AND (CAST(:type AS TEXT) IS NULL OR type = :type)
-                ORDER BY created_at DESC, id
-                """)
-                .param("owner", owner).param("type", type.map(DocumentType::code).orElse(null))
-                .query(DocumentRepository::row).list();
+        return rows(ListingSql.all(owner, type.map(DocumentType::code)));
     }
 
     long count(String owner, Optional<DocumentType> type) {
-        String code = type.map(DocumentType::code).orElse(null);
-        return jdbc.sql(ListingSql.COUNT).params(owner, code, code).query(Long.class).single();
+        ListingSql count = ListingSql.count(owner, type.map(DocumentType::code));
+        return jdbc.sql(count.sql()).params(count.params()).query(Long.class).single();
+    }
+
+    private List<DocumentRow> rows(ListingSql listing) {
+        return jdbc.sql(listing.sql()).params(listing.params()).query(DocumentRepository::row).list();
     }
 
     Usage usage(String owner) {
