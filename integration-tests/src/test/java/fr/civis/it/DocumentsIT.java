@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -82,6 +84,8 @@ class DocumentsIT {
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.body()).isEqualTo(content);
             assertThat(download.headers().firstValue("Content-Type")).hasValue("application/pdf");
+            assertThat(download.headers().firstValue("Repr-Digest")).hasValue("sha-256=:"
+                    + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(content)) + ":");
             assertThat(download.headers().firstValue("Content-Disposition").orElseThrow())
                     .startsWith("attachment").contains("facture-edf.pdf");
 

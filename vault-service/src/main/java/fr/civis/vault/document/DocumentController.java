@@ -37,6 +37,7 @@ import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
 import fr.civis.vault.citizen.Owner;
+import fr.civis.vault.crypto.Digests;
 import tools.jackson.databind.JsonNode;
 
 /** The citizen's documents. The owner is always the token's subject; another citizen's id answers 404. */
@@ -157,13 +158,15 @@ class DocumentController {
     }
 
     @GetMapping("/{id}/content")
-    @Operation(summary = "Contenu d'un document, vérifié (SHA-256) à la lecture.")
+    @Operation(summary = "Contenu d'un document, vérifié (SHA-256) à la lecture, avec Repr-Digest (RFC 9530).")
     ResponseEntity<StreamingResponseBody> content(Owner owner, @PathVariable UUID id)
             throws IOException {
         DocumentReader.Content content = reader.content(owner, id);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType(content.contentType()))
                 .contentLength(content.size())
+                // The digest kept since the upload: the bytes are checked against it as they go, and a client can too.
+                .header("Repr-Digest", Digests.reprDigest(content.sha256()))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(content.filename(), StandardCharsets.UTF_8).build().toString())
                 // The document is shown by the browser's own viewer at most, never run as a page of ours.

@@ -2,7 +2,6 @@ package fr.civis.vault.release;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.consent.ConsentGateway;
 import fr.civis.vault.consent.ConsentOutbox;
+import fr.civis.vault.crypto.Digests;
 import fr.civis.vault.document.DocumentReader;
 import tools.jackson.databind.JsonNode;
 
@@ -54,11 +54,6 @@ class Releases implements AutoCloseable {
         this.safes = safes;
     }
 
-    /** {@code sha-256=:…:}, the RFC 9530 form of a SHA-256. */
-    static String reprDigest(byte[] sha256) {
-        return "sha-256=:" + Base64.getEncoder().encodeToString(sha256) + ":";
-    }
-
     /** The consent's description for its recipient: pairwise subject, purpose, expiry, the documents it covers. */
     Map<String, Object> describe(ServiceClient client, UUID consentId) {
         JsonNode consent = consents.consent(consentId)
@@ -83,7 +78,7 @@ class Releases implements AutoCloseable {
                 item.put("type", found.type());
                 item.put("contentType", found.contentType());
                 item.put("size", found.size());
-                item.put("digest", reprDigest(found.sha256()));
+                item.put("digest", Digests.reprDigest(found.sha256()));
                 items.add(item);
             });
         }
@@ -108,7 +103,7 @@ class Releases implements AutoCloseable {
             // Its releases are ending (ConsentOutbox); until consent-service has them all, the vault refuses itself.
             throw refused(document.owner().subject(), client, null, "release-ended");
         }
-        String digest = reprDigest(document.sha256());
+        String digest = Digests.reprDigest(document.sha256());
         Future<ConsentGateway.Access> check = checks.submit(
                 () -> consents.access(consentId, client.clientId(), documentId, digest));
         DocumentReader.Content content;
