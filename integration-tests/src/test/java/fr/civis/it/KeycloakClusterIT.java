@@ -197,6 +197,16 @@ class KeycloakClusterIT {
         System.out.printf("[keycloak-cluster] %d sessions refreshed on B; %d calls with unexpired tokens of A accepted%n",
                 traffic.sessions.size(), accepted);
         assertThat(accepted).isPositive();
+
+        // B's security events of the whole test, those after A's death included, reach the journal without A: B takes
+        // its token for consent-service from its own endpoint, not from A's.
+        SecurityEvents events = new SecurityEvents(platform);
+        for (String username : users) {
+            String id = adminOnB.get("/realms/civis/users?exact=true&username=" + username).get(0).get("id").asString();
+            events.awaitDelivered("\"userId\":\"" + id + "\"", Duration.ofMinutes(2));
+            assertThat(events.journaled(List.of(id), List.of())).as("security events of " + username + " journaled")
+                    .isNotEmpty();
+        }
     }
 
     /** When each request of the traffic was sent (or, for a connection cut, when it failed). */

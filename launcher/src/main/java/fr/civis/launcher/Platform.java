@@ -408,18 +408,22 @@ public final class Platform implements AutoCloseable {
     private void startKeycloak() throws IOException, InterruptedException {
         progress.accept("Keycloak (premier démarrage : environ une minute)…");
         startKeycloakNode("keycloak", 1, settings.keycloakHome(), settings.ports().keycloak(),
-                settings.ports().keycloakManagement());
+                settings.ports().keycloakManagement(), settings.keycloakUrl(), settings.consentUrl());
         for (int i = 0; settings.keycloakCluster() && i < settings.moreNodes().size(); i++) {
             var node = settings.moreNodes().get(i);
             progress.accept("Keycloak, nœud " + (i + 2) + "…");
             startKeycloakNode("keycloak-" + (i + 2), i + 2,
                     settings.keycloakHome().resolveSibling(settings.keycloakHome().getFileName() + "-" + (i + 2)),
-                    node.keycloak(), node.keycloakManagement());
+                    node.keycloak(), node.keycloakManagement(), node.keycloakUrl(), node.consentUrl());
         }
     }
 
-    private void startKeycloakNode(String name, int number, Path home, int port, int managementPort)
-            throws IOException, InterruptedException {
+    /**
+     * One node, which sends its security events through its own token endpoint to its own node's consent-service: a
+     * node's events never wait for another node to come back.
+     */
+    private void startKeycloakNode(String name, int number, Path home, int port, int managementPort, String ownUrl,
+            String consentUrl) throws IOException, InterruptedException {
         Path zip = runtime("keycloak.zip");
         String mode = settings.keycloakCluster() ? "cluster" : "dev";
         boolean unpacked = unpackKeycloak(zip, home);
@@ -483,9 +487,9 @@ public final class Platform implements AutoCloseable {
         command.add("--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile());
         // Security events to consent-service's journal, through the outbox (docs/adr/0019): started after Keycloak,
         // consent-service finds the events of the meantime waiting there.
-        command.add("--spi-events-listener--civis-journal--consent-url=" + settings.consentUrl());
-        command.add("--spi-events-listener--civis-journal--token-url=" + settings.issuer()
-                + "/protocol/openid-connect/token");
+        command.add("--spi-events-listener--civis-journal--consent-url=" + consentUrl);
+        command.add("--spi-events-listener--civis-journal--token-url=" + ownUrl
+                + "/realms/civis/protocol/openid-connect/token");
         parts.launch(name, command, env,
                 keycloak -> keycloak.awaitHttp(
                         URI.create("http://127.0.0.1:" + managementPort + "/health/ready"),
