@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -134,6 +136,23 @@ class CitizenReportsIT extends BrowserTest {
         throw new AssertionError("The access e-mail of entry " + entry + " was never handled");
     }
 
+    /** How many times consent-service's log says the relay refused an access e-mail. */
+    private static long relayRefusals(Path log) throws Exception {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("An access e-mail could not be sent")).count();
+        }
+    }
+
+    private static void awaitRelayRefusals(Path log, long count) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (relayRefusals(log) < count) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("The access e-mail job did not meet the stopped relay twice");
+            }
+            Thread.sleep(500);
+        }
+    }
+
     @Test
     @Order(1)
     void a_fetch_mails_the_citizen_once_even_after_a_crash_or_a_relay_outage_and_nobody_reports_another_citizens_entry()
@@ -145,26 +164,30 @@ class CitizenReportsIT extends BrowserTest {
         assertThat(mails).hasSize(1);
         assertThat(mails.getFirst().text()).contains("#/documents/" + camille.document() + "/consultations")
                 .doesNotContain("Facture EDF").doesNotContain("mairie-demo").doesNotContain("justificatif");
-        // Several more runs of the job (every 10 s): still one.
-        Thread.sleep(25_000);
+        // A later run of the job (the one that mails Dominique's access, a probe): Camille's is not sent again.
+        long probe = fetch(dominique);
+        assertThat(awaitNotice(probe)).isEqualTo("sent");
+        assertThat(accessMails(DOMINIQUE)).hasSize(1);
         assertThat(accessMails(CAMILLE)).hasSize(1);
 
-        // consent-service crashes (SIGKILL) and starts again: once it has sent the next access's e-mail (Dominique's,
-        // the probe), Camille's is still the only one she got.
+        // consent-service crashes (SIGKILL) and starts again: once it has sent the next access's e-mail (Dominique's
+        // second probe), each of them still has one e-mail per access.
         platform.kill("consent-service");
         platform.restart("consent-service");
         long theirs = fetch(dominique);
         assertThat(awaitNotice(theirs)).isEqualTo("sent");
-        assertThat(accessMails(DOMINIQUE)).hasSize(1);
+        assertThat(accessMails(DOMINIQUE)).hasSize(2);
         assertThat(accessMails(CAMILLE)).hasSize(1);
 
         // The relay is down when the next access happens: nothing is marked handled, and once the relay is back the
         // e-mail goes, once (GreenMail starts again empty).
+        Path log = platform.settings().dataDir().resolve("logs/consent-service.log");
         platform.stop("greenmail");
         long during;
         try {
+            long refused = relayRefusals(log);
             during = fetch(camille);
-            Thread.sleep(25_000); // two runs of the job, each refused by the relay
+            awaitRelayRefusals(log, refused + 2); // two runs of the job, each refused by the relay
             assertThat(queryOne("SELECT outcome FROM access_notice WHERE entry_seq = ?", during)).isEmpty();
         } finally {
             platform.restart("greenmail");
