@@ -198,8 +198,9 @@ class KeycloakClusterIT {
                 traffic.sessions.size(), accepted);
         assertThat(accepted).isPositive();
 
-        // B's security events of the whole test, those after A's death included, reach the journal without A: B takes
-        // its token for consent-service from its own endpoint, not from A's.
+        // B's security events of the whole test, those after A's death included, reach the journal without A. This
+        // does not tell which endpoint B's token came from: B keeps the token it took before A's death until it
+        // expires, so it only shows that nothing is left waiting within the test's minutes.
         SecurityEvents events = new SecurityEvents(platform);
         for (String username : users) {
             String id = adminOnB.get("/realms/civis/users?exact=true&username=" + username).get(0).get("id").asString();
