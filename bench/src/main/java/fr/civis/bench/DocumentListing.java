@@ -25,7 +25,10 @@ import fr.civis.vault.document.ListingSql;
  * for each size, their ratio, and the plans at the larger size.
  *
  * <pre>java -cp bench/target/benchmarks.jar fr.civis.bench.DocumentListing</pre>
- * System properties: {@code bench.citizens} (100,000), {@code bench.perCitizen} (100), {@code bench.rounds} (2,000).
+ * System properties: {@code bench.citizens} (100,000), {@code bench.perCitizen} (100), {@code bench.rounds} (2,000),
+ * {@code bench.sharedBuffers} (the server's default, 128 MB): a server sized for its data, say {@code 10GB}, has
+ * the larger database's table and listing indexes loaded into its buffers ({@code pg_prewarm}) before the rounds, as
+ * a server that has served them for a while would hold them.
  */
 public final class DocumentListing {
 
@@ -38,12 +41,14 @@ public final class DocumentListing {
         int citizens = Integer.getInteger("bench.citizens", 100_000);
         int perCitizen = Integer.getInteger("bench.perCitizen", 100);
         int rounds = Integer.getInteger("bench.rounds", 2_000);
+        Optional<String> sharedBuffers = Optional.ofNullable(System.getProperty("bench.sharedBuffers"));
         Path data = Files.createTempDirectory("listing-bench");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true)
-                .start()) {
-            System.out.printf("Document listing, PostgreSQL %s, %d CPUs, %d rounds per size, page of %d%n",
-                    JournalAppends.serverVersion(postgres), Runtime.getRuntime().availableProcessors(), rounds,
-                    PAGE_SIZE);
+        EmbeddedPostgres.Builder server = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true);
+        sharedBuffers.ifPresent(size -> server.setServerConfig("shared_buffers", size));
+        try (EmbeddedPostgres postgres = server.start()) {
+            System.out.printf("Document listing, PostgreSQL %s, %d CPUs, %d rounds per size, page of %d, "
+                    + "shared_buffers %s%n", JournalAppends.serverVersion(postgres),
+                    Runtime.getRuntime().availableProcessors(), rounds, PAGE_SIZE, setting(postgres, "shared_buffers"));
             System.out.printf("%12s %10s %12s %10s %10s%n", "rows", "citizens", "generated s", "p50 ms", "p99 ms");
             try (Connection small = database(postgres, "listing_small");
                  Connection large = database(postgres, "listing_large")) {
@@ -55,6 +60,9 @@ public final class DocumentListing {
                     generate(large, from, Math.min(citizens, from + 10_000), perCitizen);
                 }
                 long largeSeconds = (System.nanoTime() - started) / 1_000_000_000L;
+                if (sharedBuffers.isPresent()) {
+                    prewarm(large);
+                }
                 // Rounds alternate between the two sizes, so that both meet the same load on the machine.
                 long[][] times = measure(small, SMALL_CITIZENS, large, citizens, rounds);
                 print((long) SMALL_CITIZENS * perCitizen, SMALL_CITIZENS, smallSeconds, times[0]);
@@ -79,6 +87,33 @@ public final class DocumentListing {
         } finally {
             JournalAppends.deleteRecursively(data);
         }
+    }
+
+    private static String setting(EmbeddedPostgres postgres, String name) throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             PreparedStatement show = connection.prepareStatement("SELECT current_setting(?)")) {
+            show.setString(1, name);
+            try (ResultSet value = show.executeQuery()) {
+                value.next();
+                return value.getString(1);
+            }
+        }
+    }
+
+    /** The relations a listing reads, loaded into shared buffers; prints how many pages each took. */
+    private static void prewarm(Connection connection) throws Exception {
+        long started = System.nanoTime();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm");
+            try (ResultSet pages = statement.executeQuery("SELECT relname, pg_prewarm(oid) FROM pg_class WHERE "
+                    + "relname IN ('document', 'document_owner_created', 'document_owner_type_created', "
+                    + "'document_idempotency', 'citizen_key', 'citizen_key_pkey')")) {
+                while (pages.next()) {
+                    System.out.printf("  prewarmed %s: %,d pages%n", pages.getString(1), pages.getLong(2));
+                }
+            }
+        }
+        System.out.printf("  prewarm took %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
     }
 
     /** A new database migrated as vault-service does it. */

@@ -3,8 +3,10 @@ package fr.civis.launcher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,18 +43,23 @@ final class Parts implements AutoCloseable {
     /** Starts a process part and waits for its health check; it is registered (hence closed) even if that fails. */
     ManagedProcess launch(String name, List<String> command, Map<String, String> environment, HealthCheck ready)
             throws IOException, InterruptedException {
-        if (byName.containsKey(name)) {
-            throw new IllegalArgumentException(name + " est déjà lancé");
-        }
-        Part part = new Part(name, List.copyOf(command), Map.copyOf(environment), ready);
-        byName.put(name, part);
-        order.push(part);
+        Part part = register(new Part(name, List.copyOf(command), Map.copyOf(environment), ready));
         part.start();
         return part.process;
     }
 
-    Set<String> names() {
-        return byName.keySet();
+    /** Parts are launched from more than one thread (Keycloak beside the services); only this is shared. */
+    private synchronized Part register(Part part) {
+        if (byName.containsKey(part.name)) {
+            throw new IllegalArgumentException(part.name + " est déjà lancé");
+        }
+        byName.put(part.name, part);
+        order.push(part);
+        return part;
+    }
+
+    synchronized Set<String> names() {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(byName.keySet()));
     }
 
     synchronized boolean isRunning(String name) {
@@ -113,7 +120,7 @@ final class Parts implements AutoCloseable {
         private final List<String> command;
         private final Map<String, String> environment;
         private final HealthCheck ready;
-        private ManagedProcess process;
+        private volatile ManagedProcess process;
 
         Part(String name, List<String> command, Map<String, String> environment, HealthCheck ready) {
             this.name = name;

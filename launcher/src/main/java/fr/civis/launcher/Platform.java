@@ -21,6 +21,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,8 +35,8 @@ import java.util.zip.ZipFile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The whole platform on real parts, started in dependency order, each part waited for by a health check, stopped in
- * reverse order. One database per component; every secret from {@link Secrets}.
+ * The whole platform on real parts, started in dependency order (Keycloak beside the services, which need it only
+ * once they serve), each part waited for by a health check, stopped in reverse order. One database per component; every secret from {@link Secrets}.
  */
 public final class Platform implements AutoCloseable {
 
@@ -67,16 +72,26 @@ public final class Platform implements AutoCloseable {
         this.keycloakBuilds = new KeycloakBuilds(settings.runtimeDir());
     }
 
-    /** Starts every part; on any failure stops what had started and rethrows. */
+    /**
+     * Starts every part; on any failure stops what had started and rethrows. Keycloak starts on a thread of its own
+     * beside the rest: no part needs it to be ready to start (the services fetch its keys on first use, and its
+     * security events wait in its outbox until consent-service answers), and its half-minute start on one core no
+     * longer comes before the services' on the other.
+     */
     public static Platform start(PlatformSettings settings, Consumer<String> progress) throws Exception {
         Platform platform = new Platform(settings, Secrets.loadOrCreate(settings.dataDir()), progress);
         ManagedProcess.stopLeftovers(settings.dataDir());
+        ExecutorService keycloakStarter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("keycloak-start")
+                .daemon().factory());
         try {
             platform.startPostgres();
+            Future<Void> keycloak = keycloakStarter.submit(() -> {
+                platform.startKeycloak();
+                return null;
+            });
             platform.startObjectStore();
             platform.startMailCatcher();
             boolean scanning = platform.startVirusScanner();
-            platform.startKeycloak();
             platform.startService("consent-service", "consent-service", "consent", settings.ports().consent(),
                     settings.ports().consentManagement(), platform.consentEnv());
             platform.startService("vault-service", "vault-service", "vault", settings.ports().vault(),
@@ -92,10 +107,27 @@ public final class Platform implements AutoCloseable {
                         node.vaultManagement(), platform.vaultEnv(node.consentUrl(), scanning));
             }
             platform.startMairieDemo();
+            awaitStarted(keycloak);
             return platform;
         } catch (Exception | Error failure) {
+            // Keycloak's start is stopped and waited for before closing, so that nothing it launches outlives close.
+            keycloakStarter.shutdownNow();
+            keycloakStarter.awaitTermination(1, TimeUnit.MINUTES);
             platform.close();
             throw failure;
+        } finally {
+            keycloakStarter.shutdown();
+        }
+    }
+
+    private static void awaitStarted(Future<Void> start) throws Exception {
+        try {
+            start.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw failed;
         }
     }
 
@@ -485,8 +517,8 @@ public final class Platform implements AutoCloseable {
         }
         // Development SMS sender: codes land in data/sms/.
         command.add("--spi-civis-sms-sender--civis-dev--file=" + settings.devSmsFile());
-        // Security events to consent-service's journal, through the outbox (docs/adr/0019): started after Keycloak,
-        // consent-service finds the events of the meantime waiting there.
+        // Security events to consent-service's journal, through the outbox (docs/adr/0019): while consent-service is
+        // not yet (or no longer) up, they wait there.
         command.add("--spi-events-listener--civis-journal--consent-url=" + consentUrl);
         command.add("--spi-events-listener--civis-journal--token-url=" + ownUrl
                 + "/realms/civis/protocol/openid-connect/token");

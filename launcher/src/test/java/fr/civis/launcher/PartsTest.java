@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -117,6 +120,34 @@ class PartsTest {
         ProcessHandle handle = ProcessHandle.of(parts.pid("broken")).orElseThrow();
         parts.close();
         assertThat(handle.isAlive()).isFalse();
+    }
+
+    @Test
+    void partsLaunchedFromTwoThreadsAtOnceAreAllKeptAndAllStopped() throws Exception {
+        Parts parts = new Parts(data, progress::add);
+        // Each health check waits a little, so that the two threads' launches overlap (Keycloak beside the services).
+        Parts.HealthCheck slow = process -> Thread.sleep(20);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        Future<?> beside = other.submit(() -> {
+            for (int i = 0; i < 10; i++) {
+                parts.launch("beside-" + i, sleeper(), Map.of(), slow);
+            }
+            return null;
+        });
+        for (int i = 0; i < 10; i++) {
+            parts.launch("main-" + i, sleeper(), Map.of(), slow);
+        }
+        beside.get();
+        other.shutdown();
+        assertThat(parts.names()).hasSize(20);
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (String name : parts.names()) {
+            handles.add(ProcessHandle.of(parts.pid(name)).orElseThrow());
+        }
+
+        parts.close();
+
+        assertThat(handles).noneMatch(ProcessHandle::isAlive);
     }
 
     @Test
