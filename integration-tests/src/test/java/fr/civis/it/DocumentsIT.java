@@ -2,6 +2,8 @@ package fr.civis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -226,6 +228,36 @@ class DocumentsIT {
                 type -> assertThat(type).startsWith("application/problem+json"));
         String body = new String(download.body(), StandardCharsets.UTF_8);
         assertThat(body).contains("document-corrupted").doesNotContain("%PDF");
+    }
+
+    @Test
+    void aFlippedByteInALargeDocumentCutsItsDownloadShort() throws Exception {
+        // Above civis.documents.verify-before-sending (4 MB), a document is checked as it streams: the first bytes have
+        // left when the flipped one is met, so the response ends before its Content-Length, which a client sees.
+        VaultApi camille = as("doc.tampered.large");
+        Set<Path> before = storedObjects();
+        byte[] content = VaultApi.pdf(6 * MIB);
+        String id = VaultApi.json(camille.upload(content, "releve.pdf")).get("id").asString();
+        Set<Path> added = storedObjects();
+        added.removeAll(before);
+        Path object = added.iterator().next();
+        byte[] sealed = Files.readAllBytes(object);
+        sealed[sealed.length * 3 / 4] ^= 0x01;
+        Files.write(object, sealed, StandardOpenOption.TRUNCATE_EXISTING);
+
+        HttpResponse<InputStream> download = camille.stream("/api/v1/documents/" + id + "/content");
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.headers().firstValueAsLong("Content-Length")).hasValue(content.length);
+        long received = 0;
+        try (InputStream body = download.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int read; (read = body.read(buffer)) != -1; ) {
+                received += read;
+            }
+        } catch (IOException cutShort) {
+            // The connection ended before the announced length: what a client sees.
+        }
+        assertThat(received).isLessThan(content.length);
     }
 
     @Test

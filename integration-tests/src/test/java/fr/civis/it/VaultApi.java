@@ -1,6 +1,7 @@
 package fr.civis.it;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,6 +60,10 @@ final class VaultApi {
     HttpResponse<byte[]> download(String id) throws Exception {
         return HTTP.send(request("/api/v1/documents/" + id + "/content").GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<InputStream> stream(String path) throws Exception {
+        return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     HttpResponse<byte[]> getBytes(String path) throws Exception {

@@ -31,13 +31,13 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.problem.ProblemException;
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
 import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.crypto.Digests;
+import fr.civis.vault.web.WrittenBody;
 import tools.jackson.databind.JsonNode;
 
 /** The citizen's documents. The owner is always the token's subject; another citizen's id answers 404. */
@@ -159,7 +159,7 @@ class DocumentController {
 
     @GetMapping("/{id}/content")
     @Operation(summary = "Contenu d'un document, vérifié (SHA-256) à la lecture, avec Repr-Digest (RFC 9530).")
-    ResponseEntity<StreamingResponseBody> content(Owner owner, @PathVariable UUID id)
+    ResponseEntity<WrittenBody> content(Owner owner, @PathVariable UUID id)
             throws IOException {
         DocumentReader.Content content = reader.content(owner, id);
         return ResponseEntity.ok()
@@ -172,7 +172,7 @@ class DocumentController {
                 // The document is shown by the browser's own viewer at most, never run as a page of ours.
                 .header("Content-Security-Policy", "sandbox; default-src 'none'")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(out -> content.body().writeTo(out));
+                .body(content.body());
     }
 
     @GetMapping("/{id}/preview")

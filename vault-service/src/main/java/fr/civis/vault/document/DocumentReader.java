@@ -31,6 +31,7 @@ import fr.civis.vault.crypto.Keyring;
 import fr.civis.vault.crypto.SealBrokenException;
 import fr.civis.vault.reminder.ReminderProperties;
 import fr.civis.vault.storage.ObjectStore;
+import fr.civis.vault.web.WrittenBody;
 
 /**
  * The one way to read a document, whoever reads it (the owner's download, the export, a release to a service): find
@@ -63,18 +64,12 @@ public class DocumentReader {
         this.clock = clock;
     }
 
-    /** Writes the plaintext to {@code out}; the body must be written at most once. */
-    @FunctionalInterface
-    public interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
     /**
      * The plaintext of a document, with what a download response needs.
      *
      * @param sha256 of the plaintext, as stored at upload: what the body is checked against while it is written
      */
-    public record Content(String contentType, long size, String filename, byte[] sha256, Body body) {
+    public record Content(String contentType, long size, String filename, byte[] sha256, WrittenBody body) {
     }
 
     /**

@@ -14,11 +14,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.security.Caller;
 import fr.civis.common.security.CallerKind;
 import fr.civis.common.security.ServiceClient;
+import fr.civis.vault.web.WrittenBody;
 
 /** What a recipient service reads under a consent, with its own client-credentials token. */
 @RestController
@@ -45,7 +45,7 @@ class ReleaseController {
     @Operation(summary = "Le document, vérifié, avec Repr-Digest (RFC 9530) ; l'accès est journalisé avant l'envoi.",
             description = "403 quand le consentement ne le couvre pas (ou plus) ; 503 quand le service des "
                     + "consentements ou son journal ne répond pas : rien n'est alors envoyé.")
-    ResponseEntity<StreamingResponseBody> content(ServiceClient client, @PathVariable UUID consentId,
+    ResponseEntity<WrittenBody> content(ServiceClient client, @PathVariable UUID consentId,
             @PathVariable UUID documentId) throws IOException {
         Releases.Delivery delivery = releases.fetch(client, consentId, documentId);
         return ResponseEntity.ok()
@@ -56,6 +56,6 @@ class ReleaseController {
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment")
                 .header("Content-Security-Policy", "sandbox; default-src 'none'")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .body(out -> delivery.content().body().writeTo(out));
+                .body(delivery.content().body());
     }
 }

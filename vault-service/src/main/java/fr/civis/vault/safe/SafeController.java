@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import fr.civis.common.CityTime;
 import fr.civis.common.problem.ProblemException;
@@ -29,6 +28,7 @@ import fr.civis.vault.citizen.Owner;
 import fr.civis.vault.citizen.SafeStates;
 import fr.civis.vault.consent.CitizenConsents;
 import fr.civis.vault.document.DocumentService;
+import fr.civis.vault.web.WrittenBody;
 
 /**
  * The caller's safe as a whole. Taking everything out (export) and changing whether the safe lives (closing it,
@@ -100,7 +100,7 @@ class SafeController {
     @Operation(summary = "Tout le coffre en une archive ZIP : documents, métadonnées JSON, consentements, reçus signés, "
             + "historique des accès, manifeste SHA-256.",
             description = "Gratuit et illimité ; seul un usage abusif est refusé (429 export-rate-limited).")
-    ResponseEntity<StreamingResponseBody> export(Owner owner, Citizen citizen) {
+    ResponseEntity<WrittenBody> export(Owner owner, Citizen citizen) {
         if (!exportLimiter.tryAcquire(owner.subject())) {
             throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "export-rate-limited");
         }

@@ -1,5 +1,6 @@
 package fr.civis.vault.storage;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -112,10 +113,27 @@ public class ObjectStore {
         return new ObjectUpload(name, requests, buffers, () -> writing.remove(name));
     }
 
+    /** The object's bytes, read again from where they stopped if the connection breaks ({@link ResumingObjectStream}). */
     public InputStream get(String name) {
         try {
-            return client.getObject(GetObjectArgs.builder().bucket(settings.bucket()).object(name).build());
-        } catch (Exception e) {
+            return new ResumingObjectStream(offset -> open(name, offset));
+        } catch (IOException e) {
+            throw new StorageUnavailableException("get", e);
+        }
+    }
+
+    private InputStream open(String name, long offset) throws IOException {
+        try {
+            GetObjectArgs.Builder args = GetObjectArgs.builder().bucket(settings.bucket()).object(name);
+            if (offset > 0) {
+                args.offset(offset);
+            }
+            return client.getObject(args.build());
+        } catch (MinioException e) {
+            // A connection that could not be made or broke is worth another try; an answer of S3 is not.
+            if (e.getCause() instanceof IOException broken) {
+                throw broken;
+            }
             throw new StorageUnavailableException("get", e);
         }
     }
