@@ -61,7 +61,9 @@ import java.util.stream.Collectors;
  * the rounds), {@code bench.piped=true} (adds raw S3 uploads of unknown size through a pipe, as the vault makes
  * them), {@code bench.jfr=true} (after each size, a phase of vault uploads only then one of downloads only, one
  * stream, each under JFR until the vault has spent {@code bench.jfr.cpu} CPU seconds (20): where each millisecond of
- * the vault's CPU per request goes, see {@link VaultProfile}), {@code bench.work}, {@code civis.runtime}.
+ * the vault's CPU per request goes, see {@link VaultProfile}), {@code bench.steady=true} (then each kind of request
+ * alone in steady traffic, {@code bench.steady.requests} of each: see {@code steadyCosts}),
+ * {@code bench.work}, {@code civis.runtime}.
  */
 public final class VaultVsS3 {
 
@@ -132,8 +134,13 @@ public final class VaultVsS3 {
         try (Platform platform = Platform.start(settings, step -> System.out.println("[platform] " + step))) {
             System.out.printf("Platform up in %.0f s (ClamAV scanning %s)%n", (System.nanoTime() - started) / 1e9,
                     scan ? "as the launcher set it" : "OFF");
-            new VaultVsS3(platform, work).run(sizes, streams, Integer.getInteger("bench.citizens", 1), scale,
+            VaultVsS3 bench = new VaultVsS3(platform, work);
+            bench.run(sizes, streams, Integer.getInteger("bench.citizens", 1), scale,
                     Boolean.getBoolean("bench.piped"), Boolean.getBoolean("bench.jfr"));
+            if (Boolean.getBoolean("bench.steady")) {
+                bench.steadyCosts(streams.getLast(), Integer.getInteger("bench.steady.requests", 4000));
+            }
+            bench.close();
         }
     }
 
@@ -234,8 +241,158 @@ public final class VaultVsS3 {
         System.out.println();
         System.out.println("The same CPU in milliseconds per document:");
         cpuPerDocumentRows.forEach(System.out::println);
+    }
+
+    private void close() {
         pool.shutdownNow();
         relay.close();
+    }
+
+    /**
+     * What each kind of request costs in steady traffic of that kind alone, once the JIT has had every round and a
+     * whole unmeasured pass (the rounds' figures fall the more rounds run before them: the compiler's threads are
+     * part of the vault's CPU, and C2 is still at work after thousands of requests on two shared cores). Here
+     * {@code streams} clients (as many citizens as {@code bench.citizens}) send one kind only, {@code requests} of it
+     * (a tenth of that for 5 MiB), the kinds taking turns in five passes so that a noisy neighbour weighs on all
+     * alike; what uploads store is deleted between windows, unmeasured. Kinds:
+     * <ol>
+     *   <li>{@code GET /portal/config}: a constant JSON answer, no token: Tomcat, the security filter chain,
+     *       Spring MVC and Jackson, the floor of any request;</li>
+     *   <li>{@code GET /api/v1/documents/{id}}: a document's description: adds the token, the database read with
+     *       the ownership check and the decryption of its title;</li>
+     *   <li>{@code GET …/content} of a 1 KiB document: adds the keys, the S3 GET, the decryption and digest of a few
+     *       bytes, the fixed part of a download;</li>
+     *   <li>downloads and uploads of 200 KiB and 5 MiB, through the vault and through the bare relay.</li>
+     * </ol>
+     * Also the vault's CPU while nothing is sent (its scheduled jobs), per second.
+     */
+    private void steadyCosts(int streams, int requests) throws Exception {
+        Map<Integer, List<Transfer>> vaultDocuments = new LinkedHashMap<>();
+        Map<Integer, List<Transfer>> relayObjects = new LinkedHashMap<>();
+        Map<Integer, byte[]> contents = new LinkedHashMap<>();
+        Map<Integer, Multipart> bodies = new LinkedHashMap<>();
+        for (int size : List.of(1024, 200 * 1024, 5 * 1024 * 1024)) {
+            contents.put(size, pdf(size));
+            bodies.put(size, prepareMultipart(contents.get(size)));
+            List<Transfer> stored = new ArrayList<>(), relayed = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                stored.add(oneVault(contents.get(size), bodies.get(size), i));
+                relayed.add(oneRelay(contents.get(size)));
+            }
+            vaultDocuments.put(size, stored);
+            relayObjects.put(size, relayed);
+        }
+        List<SteadyKind> kinds = new ArrayList<>(List.of(
+                new SteadyKind("GET /portal/config (no token)", 1, stream -> {
+                    get(new Request.Builder().url(vaultUrl + "/portal/config").get().build());
+                    return null;
+                }),
+                new SteadyKind("GET /api/v1/documents/{id} (description)", 1, stream -> {
+                    vaultDocuments.get(1024).get(stream).describe();
+                    return null;
+                }),
+                new SteadyKind("vault GET content, 1 KiB", 1, stream -> {
+                    vaultDocuments.get(1024).get(stream).download();
+                    return null;
+                })));
+        for (int size : List.of(200 * 1024, 5 * 1024 * 1024)) {
+            int share = size > 1024 * 1024 ? 10 : 1;
+            kinds.add(new SteadyKind("vault GET content, " + human(size), share, stream -> {
+                vaultDocuments.get(size).get(stream).download();
+                return null;
+            }));
+            kinds.add(new SteadyKind("relay GET, " + human(size), share, stream -> {
+                relayObjects.get(size).get(stream).download();
+                return null;
+            }));
+            kinds.add(new SteadyKind("vault POST document, " + human(size), share,
+                    stream -> oneVault(contents.get(size), bodies.get(size), stream)));
+            kinds.add(new SteadyKind("relay PUT, " + human(size), share, stream -> oneRelay(contents.get(size))));
+        }
+        int passes = 5;
+        Map<SteadyKind, double[]> spent = new LinkedHashMap<>();
+        Map<SteadyKind, Double> seconds = new LinkedHashMap<>();
+        Map<SteadyKind, Integer> counts = new LinkedHashMap<>();
+        for (int pass = -1; pass < passes; pass++) { // pass −1 warms up, unmeasured
+            for (SteadyKind kind : kinds) {
+                int perStream = Math.max(1, requests / kind.share() / passes / streams);
+                List<Transfer> made = java.util.Collections.synchronizedList(new ArrayList<>());
+                double[] c0 = cpu.seconds();
+                long t0 = System.nanoTime();
+                List<Future<?>> clients = new ArrayList<>();
+                for (int s = 0; s < streams; s++) {
+                    int stream = s;
+                    clients.add(pool.submit(() -> {
+                        for (int i = 0; i < perStream; i++) {
+                            Transfer stored = kind.request().transfer(stream);
+                            if (stored != null) {
+                                made.add(stored);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> client : clients) {
+                    client.get();
+                }
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                double[] used = minus(cpu.seconds(), c0);
+                if (pass >= 0) {
+                    double[] total = spent.computeIfAbsent(kind, k -> new double[used.length]);
+                    for (int i = 0; i < used.length; i++) {
+                        total[i] += used[i];
+                    }
+                    seconds.merge(kind, elapsed, Double::sum);
+                    counts.merge(kind, perStream * streams, Integer::sum);
+                }
+                for (Transfer transfer : made) {
+                    transfer.delete();
+                }
+            }
+        }
+        double[] idle0 = cpu.seconds();
+        Thread.sleep(10_000);
+        double[] idle = minus(cpu.seconds(), idle0);
+        System.out.println();
+        System.out.printf("Steady traffic, one kind of request at a time: CPU milliseconds per request by process,"
+                + " %d concurrent clients (%d citizens), five passes (the relay runs inside the client's JVM):%n",
+                streams, Math.min(streams, citizens.size()));
+        System.out.println("| request | requests | " + String.join(" | ", cpu.names()) + " | total | requests /s |");
+        System.out.println("|---|---|" + "---|".repeat(cpu.names().size()) + "---|---|");
+        for (SteadyKind kind : kinds) {
+            int count = counts.get(kind);
+            StringBuilder row = new StringBuilder(String.format("| %s | %d |", kind.name(), count));
+            for (double s : spent.get(kind)) {
+                row.append(String.format(" %.2f |", s * 1000 / count));
+            }
+            row.append(String.format(" %.2f | %.1f |", Arrays.stream(spent.get(kind)).sum() * 1000 / count,
+                    count / seconds.get(kind)));
+            System.out.println(row);
+        }
+        StringBuilder idleRow = new StringBuilder("| nothing sent, per second | |");
+        for (double s : idle) {
+            idleRow.append(String.format(" %.2f |", s * 1000 / 10));
+        }
+        System.out.println(idleRow.append(String.format(" %.2f | |", Arrays.stream(idle).sum() * 100)));
+        for (List<Transfer> stored : vaultDocuments.values()) {
+            for (Transfer transfer : stored) {
+                transfer.delete();
+            }
+        }
+        for (List<Transfer> stored : relayObjects.values()) {
+            for (Transfer transfer : stored) {
+                transfer.delete();
+            }
+        }
+    }
+
+    /** A kind of request of {@link #steadyCosts}; {@code share}: sent that many times less often. */
+    private record SteadyKind(String name, int share, Start request) {
+    }
+
+    /** A GET whose answer must be 200; its body is read and dropped. */
+    private void get(Request request) throws IOException {
+        downloadCounting(request, request.url().encodedPath());
     }
 
     /**
@@ -369,6 +526,11 @@ public final class VaultVsS3 {
 
         long download() throws Exception;
 
+        /** The stored document's description (vault only). */
+        default void describe() throws Exception {
+            throw new UnsupportedOperationException();
+        }
+
         void delete() throws Exception;
     }
 
@@ -403,6 +565,12 @@ public final class VaultVsS3 {
                 return downloadCounting(new Request.Builder()
                         .url(vaultUrl + "/api/v1/documents/" + documentId + "/content")
                         .header("Authorization", "Bearer " + token(citizen)).get().build(), "vault");
+            }
+
+            @Override
+            public void describe() throws Exception {
+                get(new Request.Builder().url(vaultUrl + "/api/v1/documents/" + documentId)
+                        .header("Authorization", "Bearer " + token(citizen)).get().build());
             }
 
             @Override

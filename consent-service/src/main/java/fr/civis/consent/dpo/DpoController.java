@@ -1,7 +1,6 @@
 package fr.civis.consent.dpo;
 
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -141,7 +140,7 @@ class DpoController {
                 ? Csv.of(ConsoleEntry.COLUMNS, entries.stream().map(ConsoleEntry::cells).toList())
                         .getBytes(StandardCharsets.UTF_8)
                 : json.writeValueAsBytes(entries);
-        String name = "journal-" + LocalDate.now(CityTime.ZONE) + "." + format;
+        String name = "journal-" + CityTime.today(clock) + "." + format;
         return ResponseEntity.ok()
                 .contentType("csv".equals(format) ? new MediaType("text", "csv", StandardCharsets.UTF_8)
                         : MediaType.APPLICATION_JSON)

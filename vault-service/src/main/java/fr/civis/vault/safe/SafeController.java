@@ -1,7 +1,7 @@
 package fr.civis.vault.safe;
 
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.Clock;
 import java.util.Optional;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -45,10 +45,12 @@ class SafeController {
     private final SafeExport export;
     private final ExportRateLimiter exportLimiter;
     private final CitizenConsents consents;
+    private final Clock clock;
 
     SafeController(DocumentService documents, Safes safes, SafeExport export, ExportRateLimiter exportLimiter,
-            CitizenConsents consents) {
+            CitizenConsents consents, Clock clock) {
         this.consents = consents;
+        this.clock = clock;
         this.documents = documents;
         this.safes = safes;
         this.export = export;
@@ -106,7 +108,7 @@ class SafeController {
         }
         // Before the first byte. Without consent-service the archive still holds every document and says what it lacks.
         Optional<CitizenConsents.History> history = consents.historyIfAvailable(citizen);
-        String filename = "mon-coffre-" + LocalDate.now(CityTime.ZONE) + ".zip";
+        String filename = "mon-coffre-" + CityTime.today(clock) + ".zip";
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(filename).build().toString())

@@ -12,11 +12,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -53,6 +58,15 @@ class SafeControllerTest {
     ExportRateLimiter exportLimiter;
     @MockitoBean
     CitizenConsents consents;
+
+    /** Half past midnight in Paris on New Year's Day, still 31 December in UTC. */
+    @TestConfiguration
+    static class NewYearsNight {
+        @Bean
+        Clock clock() {
+            return Clock.fixed(Instant.parse("2026-12-31T23:30:00Z"), ZoneOffset.UTC);
+        }
+    }
 
     private static RequestPostProcessor tokenAt(String acr) {
         return jwt().jwt(token -> token.subject(SUBJECT).claim("acr", acr).claim("azp", "civis-portal")
@@ -108,7 +122,8 @@ class SafeControllerTest {
     void exportAtEidas2IsServed() throws Exception {
         when(exportLimiter.tryAcquire(SUBJECT)).thenReturn(true);
         mvc.perform(get("/api/v1/me/export").with(tokenAt("eidas2")))
-                .andExpect(status().isOk());
+                .andExpect(status().isOk())
+                .andExpect(header().string("Content-Disposition", "attachment; filename=\"mon-coffre-2027-01-01.zip\""));
         verify(exportLimiter).tryAcquire(SUBJECT);
     }
 }

@@ -1,0 +1,125 @@
+package fr.civis.vault.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The six accepted types in their usual and less usual openings, and what must stay out: other formats, including
+ * look-alikes (an HTML page that mentions "%PDF-" early, other RIFF and ISO-media files) and text.
+ */
+class ContentSnifferTest {
+
+    private static final ContentSniffer SNIFFER = new ContentSniffer();
+
+    /** Sample name → its first bytes and, when accepted, its type. */
+    static Map<String, Map.Entry<byte[], Optional<String>>> samples() throws IOException {
+        Map<String, Map.Entry<byte[], Optional<String>>> samples = new LinkedHashMap<>();
+        accepted(samples, "pdf", ascii("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n"), "application/pdf");
+        accepted(samples, "pdf with a byte order mark", concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
+                ascii("%PDF-1.4\n")), "application/pdf");
+        accepted(samples, "pdf after a print job ticket",
+                ascii("%%JobTicket: mairie-imprimerie\r\n%%Copies: 2\r\n\r\n%PDF-1.6\n"), "application/pdf");
+        accepted(samples, "pdf carrying html", ascii("%PDF-1.7\n<html><script>alert(1)</script></html>\n"),
+                "application/pdf");
+        accepted(samples, "jpeg", image("jpeg"), "image/jpeg");
+        accepted(samples, "png", image("png"), "image/png");
+        accepted(samples, "webp", concat(ascii("RIFF"), new byte[] {0x24, 0, 0, 0}, ascii("WEBPVP8 ")), "image/webp");
+        accepted(samples, "heic", box("heic"), "image/heic");
+        accepted(samples, "heic (heix)", box("heix"), "image/heic");
+        accepted(samples, "heif", box("mif1"), "image/heif");
+        refused(samples, "gif", ascii("GIF89a\u0001\u0000\u0001\u0000"));
+        refused(samples, "zip", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0});
+        refused(samples, "windows executable", ascii("MZ\u0090\u0000\u0003\u0000\u0000\u0000"));
+        refused(samples, "html", ascii("<!DOCTYPE html><html><body>%PDF-1.7</body></html>"));
+        refused(samples, "svg", ascii("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"));
+        refused(samples, "text", ascii("Avis d'imposition 2026, revenu fiscal de reference\n"));
+        refused(samples, "eicar", ascii("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
+        refused(samples, "tiff", new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0});
+        refused(samples, "avif", box("avif"));
+        refused(samples, "mp4", box("isom"));
+        refused(samples, "avi", concat(ascii("RIFF"), new byte[] {0x24, 0, 0, 0}, ascii("AVI LIST")));
+        refused(samples, "wave", concat(ascii("RIFF"), new byte[] {0x24, 0, 0, 0}, ascii("WAVEfmt ")));
+        refused(samples, "random bytes", tail(0));
+        return samples;
+    }
+
+    static Iterable<String> sampleNames() throws IOException {
+        return samples().keySet();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sampleNames")
+    void knowsEachSample(String name) throws IOException {
+        var sample = samples().get(name);
+        byte[] content = concat(sample.getKey(), tail(name.hashCode()));
+        assertThat(SNIFFER.acceptedType(markable(content))).as(name).isEqualTo(sample.getValue());
+    }
+
+    @Test
+    void leavesTheStreamWhereItWas() throws IOException {
+        byte[] content = concat(ascii("%PDF-1.7\n"), tail(1), tail(2));
+        InputStream in = markable(content);
+        SNIFFER.acceptedType(in);
+        assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+
+    private static void accepted(Map<String, Map.Entry<byte[], Optional<String>>> samples, String name, byte[] head,
+            String type) {
+        samples.put(name, Map.entry(head, Optional.of(type)));
+    }
+
+    private static void refused(Map<String, Map.Entry<byte[], Optional<String>>> samples, String name, byte[] head) {
+        samples.put(name, Map.entry(head, Optional.empty()));
+    }
+
+    private static InputStream markable(byte[] content) {
+        return new BufferedInputStream(new ByteArrayInputStream(content), ContentSniffer.LOOKAHEAD);
+    }
+
+    /** An ISO base media file's first box: size, "ftyp", then the major brand. */
+    private static byte[] box(String brand) {
+        return concat(new byte[] {0, 0, 0, 0x18}, ascii("ftyp" + brand), new byte[] {0, 0, 0, 0}, ascii(brand));
+    }
+
+    private static byte[] image(String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), format, out);
+        return out.toByteArray();
+    }
+
+    /** 70 KiB of random bytes, more than the sniffer looks at. */
+    private static byte[] tail(long seed) {
+        byte[] bytes = new byte[70 * 1024];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+}
