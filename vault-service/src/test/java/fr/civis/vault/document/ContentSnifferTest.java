@@ -1,5 +1,7 @@
 package fr.civis.vault.document;
 
+import static fr.civis.vault.document.TestBytes.concat;
+import static fr.civis.vault.document.TestBytes.latin1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -8,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,31 +32,31 @@ class ContentSnifferTest {
     /** Sample name → its first bytes and, when accepted, its type. */
     static Map<String, Map.Entry<byte[], Optional<String>>> samples() throws IOException {
         Map<String, Map.Entry<byte[], Optional<String>>> samples = new LinkedHashMap<>();
-        accepted(samples, "pdf", ascii("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n"), "application/pdf");
+        accepted(samples, "pdf", latin1("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n"), "application/pdf");
         accepted(samples, "pdf with a byte order mark", concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf},
-                ascii("%PDF-1.4\n")), "application/pdf");
+                latin1("%PDF-1.4\n")), "application/pdf");
         accepted(samples, "pdf after a print job ticket",
-                ascii("%%JobTicket: mairie-imprimerie\r\n%%Copies: 2\r\n\r\n%PDF-1.6\n"), "application/pdf");
-        accepted(samples, "pdf carrying html", ascii("%PDF-1.7\n<html><script>alert(1)</script></html>\n"),
+                latin1("%%JobTicket: mairie-imprimerie\r\n%%Copies: 2\r\n\r\n%PDF-1.6\n"), "application/pdf");
+        accepted(samples, "pdf carrying html", latin1("%PDF-1.7\n<html><script>alert(1)</script></html>\n"),
                 "application/pdf");
         accepted(samples, "jpeg", image("jpeg"), "image/jpeg");
         accepted(samples, "png", image("png"), "image/png");
-        accepted(samples, "webp", concat(ascii("RIFF"), new byte[] {0x24, 0, 0, 0}, ascii("WEBPVP8 ")), "image/webp");
+        accepted(samples, "webp", concat(latin1("RIFF"), new byte[] {0x24, 0, 0, 0}, latin1("WEBPVP8 ")), "image/webp");
         accepted(samples, "heic", box("heic"), "image/heic");
         accepted(samples, "heic (heix)", box("heix"), "image/heic");
         accepted(samples, "heif", box("mif1"), "image/heif");
-        refused(samples, "gif", ascii("GIF89a\u0001\u0000\u0001\u0000"));
+        refused(samples, "gif", latin1("GIF89a\u0001\u0000\u0001\u0000"));
         refused(samples, "zip", new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0});
-        refused(samples, "windows executable", ascii("MZ\u0090\u0000\u0003\u0000\u0000\u0000"));
-        refused(samples, "html", ascii("<!DOCTYPE html><html><body>%PDF-1.7</body></html>"));
-        refused(samples, "svg", ascii("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"));
-        refused(samples, "text", ascii("Avis d'imposition 2026, revenu fiscal de reference\n"));
-        refused(samples, "eicar", ascii("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
+        refused(samples, "windows executable", latin1("MZ\u0090\u0000\u0003\u0000\u0000\u0000"));
+        refused(samples, "html", latin1("<!DOCTYPE html><html><body>%PDF-1.7</body></html>"));
+        refused(samples, "svg", latin1("<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"));
+        refused(samples, "text", latin1("Avis d'imposition 2026, revenu fiscal de reference\n"));
+        refused(samples, "eicar", latin1("X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"));
         refused(samples, "tiff", new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0});
         refused(samples, "avif", box("avif"));
         refused(samples, "mp4", box("isom"));
-        refused(samples, "avi", concat(ascii("RIFF"), new byte[] {0x24, 0, 0, 0}, ascii("AVI LIST")));
-        refused(samples, "wave", concat(ascii("RIFF"), new byte[] {0x24, 0, 0, 0}, ascii("WAVEfmt ")));
+        refused(samples, "avi", concat(latin1("RIFF"), new byte[] {0x24, 0, 0, 0}, latin1("AVI LIST")));
+        refused(samples, "wave", concat(latin1("RIFF"), new byte[] {0x24, 0, 0, 0}, latin1("WAVEfmt ")));
         refused(samples, "random bytes", tail(0));
         return samples;
     }
@@ -74,7 +75,7 @@ class ContentSnifferTest {
 
     @Test
     void leavesTheStreamWhereItWas() throws IOException {
-        byte[] content = concat(ascii("%PDF-1.7\n"), tail(1), tail(2));
+        byte[] content = concat(latin1("%PDF-1.7\n"), tail(1), tail(2));
         InputStream in = markable(content);
         SNIFFER.acceptedType(in);
         assertThat(in.readAllBytes()).isEqualTo(content);
@@ -95,7 +96,7 @@ class ContentSnifferTest {
 
     /** An ISO base media file's first box: size, "ftyp", then the major brand. */
     private static byte[] box(String brand) {
-        return concat(new byte[] {0, 0, 0, 0x18}, ascii("ftyp" + brand), new byte[] {0, 0, 0, 0}, ascii(brand));
+        return concat(new byte[] {0, 0, 0, 0x18}, latin1("ftyp" + brand), new byte[] {0, 0, 0, 0}, latin1(brand));
     }
 
     private static byte[] image(String format) throws IOException {
@@ -109,17 +110,5 @@ class ContentSnifferTest {
         byte[] bytes = new byte[70 * 1024];
         new Random(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }

@@ -1,5 +1,7 @@
 package fr.civis.vault.document;
 
+import static fr.civis.vault.document.TestBytes.concat;
+import static fr.civis.vault.document.TestBytes.latin1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -9,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -172,17 +173,5 @@ class ImageInspectorTest {
         int length = deflater.deflate(out);
         deflater.end();
         return java.util.Arrays.copyOf(out, length);
-    }
-
-    private static byte[] latin1(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
     }
 }
