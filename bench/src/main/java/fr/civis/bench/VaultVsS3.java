@@ -338,10 +338,7 @@ public final class VaultVsS3 {
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 double[] used = minus(cpu.seconds(), c0);
                 if (pass >= 0) {
-                    double[] total = spent.computeIfAbsent(kind, k -> new double[used.length]);
-                    for (int i = 0; i < used.length; i++) {
-                        total[i] += used[i];
-                    }
+                    addInto(spent.computeIfAbsent(kind, k -> new double[used.length]), used);
                     seconds.merge(kind, elapsed, Double::sum);
                     counts.merge(kind, perStream * streams, Integer::sum);
                 }
@@ -350,8 +347,9 @@ public final class VaultVsS3 {
                 }
             }
         }
+        int idleSeconds = 10;
         double[] idle0 = cpu.seconds();
-        Thread.sleep(10_000);
+        Thread.sleep(idleSeconds * 1000L);
         double[] idle = minus(cpu.seconds(), idle0);
         System.out.println();
         System.out.printf("Steady traffic, one kind of request at a time: CPU milliseconds per request by process,"
@@ -361,26 +359,12 @@ public final class VaultVsS3 {
         System.out.println("|---|---|" + "---|".repeat(cpu.names().size()) + "---|---|");
         for (SteadyKind kind : kinds) {
             int count = counts.get(kind);
-            StringBuilder row = new StringBuilder(String.format("| %s | %d |", kind.name(), count));
-            for (double s : spent.get(kind)) {
-                row.append(String.format(" %.2f |", s * 1000 / count));
-            }
-            row.append(String.format(" %.2f | %.1f |", Arrays.stream(spent.get(kind)).sum() * 1000 / count,
-                    count / seconds.get(kind)));
-            System.out.println(row);
+            System.out.printf("| %s | %d |%s %.1f |%n", kind.name(), count, cpuCells(spent.get(kind), count),
+                    count / seconds.get(kind));
         }
-        StringBuilder idleRow = new StringBuilder("| nothing sent, per second | |");
-        for (double s : idle) {
-            idleRow.append(String.format(" %.2f |", s * 1000 / 10));
-        }
-        System.out.println(idleRow.append(String.format(" %.2f | |", Arrays.stream(idle).sum() * 100)));
-        for (List<Transfer> stored : vaultDocuments.values()) {
-            for (Transfer transfer : stored) {
-                transfer.delete();
-            }
-        }
-        for (List<Transfer> stored : relayObjects.values()) {
-            for (Transfer transfer : stored) {
+        System.out.println("| nothing sent, per second | |" + cpuCells(idle, idleSeconds) + " |");
+        for (var stored : List.of(vaultDocuments, relayObjects)) {
+            for (Transfer transfer : stored.values().stream().flatMap(List::stream).toList()) {
                 transfer.delete();
             }
         }
@@ -434,14 +418,18 @@ public final class VaultVsS3 {
 
     /** CPU milliseconds per unit moved ({@code units}: MB, or documents), by process. */
     private String cpuRow(int size, int streams, String path, double[] seconds, double units, double[] baseline) {
-        StringBuilder row = new StringBuilder(String.format("| %s | %d | %s |", human(size), streams, path));
-        for (double s : seconds) {
-            row.append(String.format(" %.2f |", s * 1000 / units));
-        }
         double total = Arrays.stream(seconds).sum();
-        row.append(String.format(" %.2f |", total * 1000 / units));
-        row.append(baseline == null ? " |" : String.format(" %.2f |", Arrays.stream(baseline).sum() / total));
-        return row.toString();
+        return String.format("| %s | %d | %s |", human(size), streams, path) + cpuCells(seconds, units)
+                + (baseline == null ? " |" : String.format(" %.2f |", Arrays.stream(baseline).sum() / total));
+    }
+
+    /** One table cell per process, then the total: CPU milliseconds per unit. */
+    private static String cpuCells(double[] seconds, double units) {
+        StringBuilder cells = new StringBuilder();
+        for (double s : seconds) {
+            cells.append(String.format(" %.2f |", s * 1000 / units));
+        }
+        return cells.append(String.format(" %.2f |", Arrays.stream(seconds).sum() * 1000 / units)).toString();
     }
 
     /** Rounds per case: many for small documents, few for big ones, so each case takes seconds. */
@@ -465,10 +453,8 @@ public final class VaultVsS3 {
         final double[] down = new double[cpu.names().size()];
 
         void add(Round round) {
-            for (int i = 0; i < up.length; i++) {
-                up[i] += round.upCpu()[i];
-                down[i] += round.downCpu()[i];
-            }
+            addInto(up, round.upCpu());
+            addInto(down, round.downCpu());
         }
     }
 
@@ -506,6 +492,12 @@ public final class VaultVsS3 {
             transfer.delete();
         }
         return new Round((t1 - t0) / 1e9, (t2 - t1) / 1e9, minus(c1, c0), minus(c2, c1));
+    }
+
+    private static void addInto(double[] total, double[] more) {
+        for (int i = 0; i < total.length; i++) {
+            total[i] += more[i];
+        }
     }
 
     private static double[] minus(double[] after, double[] before) {

@@ -1,7 +1,7 @@
 package fr.civis.vault.safe;
 
-import java.time.Instant;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 import io.swagger.v3.oas.annotations.Operation;
