@@ -601,7 +601,7 @@ public final class Platform implements AutoCloseable {
         env.putAll(extra);
         env.putAll(settings.serviceEnv());
         parts.launch(name, List.of(java, "-Xmx" + settings.maxHeap(service), "-jar",
-                runtime("services/" + service + ".jar").toString()), env,
+                runtime(extracted(service)).toString()), env,
                 process -> process.awaitHttp(
                         URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"),
                         status -> status == 200, SERVICE_START));
@@ -624,10 +624,15 @@ public final class Platform implements AutoCloseable {
         env.put("CIVIS_MAIRIE_VAULT_URL", "http://127.0.0.1:" + ports.vault());
         env.put("CIVIS_MAIRIE_PORTAL_URL", settings.portalUrl());
         parts.launch("mairie-demo", List.of(java, "-Xmx" + settings.maxHeap("mairie-demo"), "-jar",
-                runtime("services/mairie-demo.jar").toString()), env,
+                runtime(extracted("mairie-demo")).toString()), env,
                 app -> app.awaitHttp(
                         URI.create("http://127.0.0.1:" + ports.mairieDemoManagement() + "/actuator/health/readiness"),
                         status -> status == 200, SERVICE_START));
+    }
+
+    /** A service's jar in Spring Boot's extracted layout, which the build makes (launcher/pom.xml, ADR 0029). */
+    private static String extracted(String service) {
+        return "services/" + service + "/" + service + ".jar";
     }
 
     private Path runtime(String relative) {
