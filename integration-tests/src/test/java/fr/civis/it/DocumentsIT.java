@@ -81,6 +81,9 @@ class DocumentsIT {
             assertThat(document.get("contentType").asString()).isEqualTo("application/pdf");
             assertThat(document.get("filename").asString()).isEqualTo("facture-edf.pdf");
             assertThat(document.get("title").asString()).isEqualTo("Facture d'électricité");
+            // The upload answers from what it sealed; the stored, sealed fields must open to the same.
+            assertThat(VaultApi.json(camille.get("/api/v1/documents/" + document.get("id").asString())))
+                    .isEqualTo(document);
 
             HttpResponse<byte[]> download = camille.download(document.get("id").asString());
             assertThat(download.statusCode()).isEqualTo(200);

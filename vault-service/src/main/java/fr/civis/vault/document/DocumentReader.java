@@ -191,12 +191,17 @@ public class DocumentReader {
     /** The metadata as the citizen sees it, personal fields opened. */
     Document view(CitizenKey citizenKey, DocumentRow row) {
         DocumentKey key = openKey(citizenKey, row);
+        return view(row, openField(row, key, TITLE, row.titleSealed()),
+                openField(row, key, FILENAME, row.filenameSealed()));
+    }
+
+    /** The metadata as the citizen sees it, with the personal fields the caller has in clear already. */
+    Document view(DocumentRow row, String title, String filename) {
         LocalDate today = CityTime.today(clock);
         boolean expired = row.validUntil() != null && row.validUntil().isBefore(today);
         boolean expiringSoon = row.validUntil() != null && !expired
                 && !row.validUntil().isAfter(today.plusDays(reminders.soonDays()));
-        return new Document(row.id(), row.type().code(), openField(row, key, TITLE, row.titleSealed()),
-                openField(row, key, FILENAME, row.filenameSealed()), row.contentType(), row.size(),
+        return new Document(row.id(), row.type().code(), title, filename, row.contentType(), row.size(),
                 HexFormat.of().formatHex(row.sha256()), row.createdAt(), row.updatedAt(), row.validUntil(), expired,
                 expiringSoon);
     }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -196,7 +197,8 @@ public class DocumentService {
     /** Makes a staged content a document, or drops it and says why. */
     public Document commit(Owner owner, StagedContent staged, Description description, String idempotencyKey) {
         String title = Titles.clean(description.title());
-        Instant now = clock.instant();
+        // As PostgreSQL keeps it: the answer to the upload shows the times a later read will show.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         DocumentRow row = new DocumentRow(staged.id(), owner.subject(), description.type(),
                 staged.key().sealField(TITLE, title), staged.key().sealField(FILENAME, staged.filename()),
                 staged.contentType(), staged.size(), staged.sha256(), staged.objectName(), CONTENT_VERSION,
@@ -220,7 +222,8 @@ public class DocumentService {
             discard(staged);
             throw refused;
         }
-        return reader.view(owner, row);
+        // The title and file name were sealed above from these very strings: no need to open them again.
+        return reader.view(row, title, staged.filename());
     }
 
     public void discard(StagedContent staged) {
