@@ -5,8 +5,9 @@ import java.security.GeneralSecurityException;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import fr.civis.common.problem.ProblemException;
 import fr.civis.vault.crypto.CitizenKey;
@@ -19,35 +20,46 @@ public class CitizenKeys {
 
     private final JdbcClient jdbc;
     private final Keyring keyring;
+    private final TransactionTemplate ownTransaction;
 
-    CitizenKeys(JdbcClient jdbc, Keyring keyring) {
+    CitizenKeys(JdbcClient jdbc, Keyring keyring, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.keyring = keyring;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** The citizen's key, created (and committed at once) the first time the citizen stores something. */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    /**
+     * The citizen's key, created the first time the citizen stores something. Reading it needs no transaction of its
+     * own (it is asked for on every download: a transaction is three more round trips); creating it does.
+     */
     public CitizenKey keyOf(Owner owner) {
         try {
             byte[] wrapped = stored(owner);
-            if (wrapped == null) {
-                byte[] fresh = keyring.newCitizenKey(owner.subject());
-                jdbc.sql("""
-                        INSERT INTO citizen_key (owner, wrapped_key, master_key_id) VALUES (:owner, :key, :masterKeyId)
-                        ON CONFLICT (owner) DO NOTHING
-                        """)
-                        .param("owner", owner.subject()).param("key", fresh)
-                        .param("masterKeyId", Keyring.masterKeyIdOf(fresh))
-                        .update();
-                // A concurrent first upload may have won the insert: always use the stored key.
-                wrapped = stored(owner);
-            }
-            return keyring.openCitizenKey(owner.subject(), wrapped);
+            return keyring.openCitizenKey(owner.subject(), wrapped != null ? wrapped : created(owner));
         } catch (SealBrokenException broken) {
             throw new IllegalStateException("A citizen key does not open under the master key", broken);
         } catch (GeneralSecurityException keyProviderDown) {
             throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "keys-unavailable", keyProviderDown);
         }
+    }
+
+    /**
+     * Stores a new key, committed at once whatever the caller's transaction does next, and returns the stored one:
+     * a concurrent first upload may have won the insert.
+     */
+    private byte[] created(Owner owner) throws GeneralSecurityException {
+        byte[] fresh = keyring.newCitizenKey(owner.subject());
+        return ownTransaction.execute(status -> {
+            jdbc.sql("""
+                    INSERT INTO citizen_key (owner, wrapped_key, master_key_id) VALUES (:owner, :key, :masterKeyId)
+                    ON CONFLICT (owner) DO NOTHING
+                    """)
+                    .param("owner", owner.subject()).param("key", fresh)
+                    .param("masterKeyId", Keyring.masterKeyIdOf(fresh))
+                    .update();
+            return stored(owner);
+        });
     }
 
     /** Serialises a citizen's writes (quota checks) until the surrounding transaction ends. */

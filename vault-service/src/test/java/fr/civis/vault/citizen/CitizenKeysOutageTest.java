@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 import fr.civis.common.problem.ProblemException;
 import fr.civis.vault.crypto.Keyring;
@@ -29,6 +30,7 @@ class CitizenKeysOutageTest {
 
     private static EmbeddedPostgres postgres;
     private static JdbcClient jdbc;
+    private static DataSourceTransactionManager transactions;
 
     @BeforeAll
     static void database() throws Exception {
@@ -37,6 +39,7 @@ class CitizenKeysOutageTest {
         Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration").load()
                 .migrate();
         jdbc = JdbcClient.create(postgres.getPostgresDatabase());
+        transactions = new DataSourceTransactionManager(postgres.getPostgresDatabase());
     }
 
     @AfterAll
@@ -51,7 +54,7 @@ class CitizenKeysOutageTest {
         Pkcs11Token token = SoftHsm.token();
         String label = "outage-" + UUID.randomUUID().toString().substring(0, 8);
         token.generateKey(label);
-        CitizenKeys keys = new CitizenKeys(jdbc, Keyring.create(token.key(label)));
+        CitizenKeys keys = new CitizenKeys(jdbc, Keyring.create(token.key(label)), transactions);
         Owner known = new Owner("known-" + UUID.randomUUID());
         Owner newcomer = new Owner("newcomer-" + UUID.randomUUID());
         assertThat(keys.keyOf(known).owner()).isEqualTo(known.subject());
