@@ -80,12 +80,14 @@ final class LoginFlow {
     }
 
     void password(String username, String password) {
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
+        WebElement form = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("kc-form-login")));
         // After a failed attempt Keycloak shows the username again: type it afresh, not after it.
         browser.findElement(By.id("username")).clear();
         browser.findElement(By.id("username")).sendKeys(username);
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("kc-login")).click();
+        // The answer may be the same form again (with an error): reading it before it arrives would read the old one.
+        wait.until(ExpectedConditions.stalenessOf(form));
     }
 
     /**
@@ -106,7 +108,6 @@ final class LoginFlow {
         wait.until(ExpectedConditions.elementToBeClickable(By.id(button))).click();
     }
 
-    /** The text of the error under the field {@code field}, once the page shows it. */
     /** On the page where staff choose their second factor: picks {@code factor} (app, key, sms) and sends it. */
     void chooseStaffFactor(String factor) {
         WebElement form = visible("civis-factor-form");
@@ -116,6 +117,7 @@ final class LoginFlow {
         wait.until(ExpectedConditions.stalenessOf(form));
     }
 
+    /** The text of the error under the field {@code field}, once the page shows it. */
     String fieldError(String field) {
         return visible("input-error-" + field).getText();
     }
