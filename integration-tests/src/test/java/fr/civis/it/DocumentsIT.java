@@ -2,7 +2,6 @@ package fr.civis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -234,9 +238,9 @@ class DocumentsIT {
     }
 
     @Test
-    void aFlippedByteInALargeDocumentCutsItsDownloadShort() throws Exception {
+    void aFlippedByteInALargeDocumentCutsItsDownloadShortAtOnce() throws Exception {
         // Above civis.documents.verify-before-sending (4 MB), a document is checked as it streams: the first bytes have
-        // left when the flipped one is met, so the response ends before its Content-Length, which a client sees.
+        // left when the flipped one is met, and the connection is closed there, short of the Content-Length.
         VaultApi camille = as("doc.tampered.large");
         Set<Path> before = storedObjects();
         byte[] content = VaultApi.pdf(6 * MIB);
@@ -248,19 +252,43 @@ class DocumentsIT {
         sealed[sealed.length * 3 / 4] ^= 0x01;
         Files.write(object, sealed, StandardOpenOption.TRUNCATE_EXISTING);
 
-        HttpResponse<InputStream> download = camille.stream("/api/v1/documents/" + id + "/content");
+        assertCutShort(camille, id, content);
+    }
+
+    @Test
+    void aLargeDocumentThatDoesNotMatchItsDigestNeverArrivesWhole() throws Exception {
+        // Every segment opens, but the digest recorded at upload is not the plaintext's: the check can only end once
+        // every byte is read, so the last ones wait for it, and the reader never holds the document whole.
+        VaultApi camille = as("doc.tampered.digest");
+        byte[] content = VaultApi.pdf(6 * MIB);
+        String id = VaultApi.json(camille.upload(content, "releve.pdf")).get("id").asString();
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+                        + platform.settings().ports().postgres() + "/vault", "vault",
+                platform.secrets().databasePassword("vault"));
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE document SET sha256 = ? WHERE id = ?")) {
+            update.setBytes(1, MessageDigest.getInstance("SHA-256").digest("autre chose".getBytes(StandardCharsets.UTF_8)));
+            update.setObject(2, UUID.fromString(id));
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertCutShort(camille, id, content);
+    }
+
+    /**
+     * The download begins (200, the whole length announced) and fails: the connection ends short of that length, as
+     * soon as the vault knows, not after Tomcat's keep-alive timeout (a minute), and what came is the document's
+     * beginning.
+     */
+    private static void assertCutShort(VaultApi api, String id, byte[] content) throws Exception {
+        HttpResponse<InputStream> download = api.stream("/api/v1/documents/" + id + "/content");
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.headers().firstValueAsLong("Content-Length")).hasValue(content.length);
-        long received = 0;
-        try (InputStream body = download.body()) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int read; (read = body.read(buffer)) != -1; ) {
-                received += read;
-            }
-        } catch (IOException cutShort) {
-            // The connection ended before the announced length: what a client sees.
-        }
-        assertThat(received).isLessThan(content.length);
+        VaultApi.Transfer transfer = VaultApi.readToTheEnd(download);
+        assertThat(transfer.failure()).as("the transfer fails").isNotNull();
+        assertThat(transfer.received().length).isLessThan(content.length);
+        assertThat(transfer.received()).isEqualTo(Arrays.copyOf(content, transfer.received().length));
+        assertThat(transfer.took()).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

@@ -3,12 +3,23 @@ package fr.civis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -58,7 +69,7 @@ class ExportIT {
         assertThat(manifest.get("documentCount").asInt()).isEqualTo(3);
         // Each document and its metadata, then the consents part (consent-service's records, or a note saying it did
         // not answer).
-        java.util.List<String> paths = new java.util.ArrayList<>();
+        List<String> paths = new ArrayList<>();
         manifest.get("files").forEach(file -> paths.add(file.get("path").asString()));
         assertThat(paths).filteredOn(path -> path.startsWith("documents/")).hasSize(6);
         assertThat(paths).filteredOn(path -> path.startsWith("consentements/")).isNotEmpty();
@@ -86,6 +97,53 @@ class ExportIT {
         }
         assertThat(entries.keySet()).contains("manifest.json", "LISEZ-MOI.txt")
                 .noneMatch(name -> name.startsWith("documents/"));
+    }
+
+    @Test
+    void anExportThatFailsHalfWayFailsForItsReaderInsteadOfEndingAsAShorterArchive(Platform platform)
+            throws Exception {
+        Citizens citizens = new Citizens(platform);
+        VaultApi camille = new VaultApi(platform.settings().portalUrl(), citizens.eidas2Token("export.cut"));
+        Path bucket = platform.settings().dataDir().resolve("s3/civis-vault");
+        for (String filename : List.of("acte.pdf", "releve.pdf")) {
+            Set<Path> before = objects(bucket);
+            assertThat(camille.upload(VaultApi.pdf(6 * 1024 * 1024), filename).statusCode()).isEqualTo(201);
+            if (filename.equals("releve.pdf")) {
+                Set<Path> added = objects(bucket);
+                added.removeAll(before);
+                Path object = added.iterator().next();
+                byte[] sealed = Files.readAllBytes(object);
+                sealed[sealed.length * 3 / 4] ^= 0x01;
+                Files.write(object, sealed, StandardOpenOption.TRUNCATE_EXISTING);
+            }
+        }
+
+        HttpResponse<InputStream> export = camille.stream("/api/v1/me/export");
+        assertThat(export.statusCode()).isEqualTo(200);
+        VaultApi.Transfer transfer = VaultApi.readToTheEnd(export);
+
+        // Ended the ordinary way, the archive would have been a well-formed ZIP without the rest of the safe.
+        assertThat(transfer.failure()).as("the transfer fails").isNotNull();
+        assertThat(transfer.took()).isLessThan(Duration.ofSeconds(20));
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(transfer.received()))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                names.add(entry.getName());
+                zip.readAllBytes();
+            }
+        } catch (IOException unfinished) {
+            // What a ZIP tool says of a cut archive.
+        }
+        assertThat(names).doesNotContain("manifest.json", "LISEZ-MOI.txt");
+    }
+
+    private static Set<Path> objects(Path bucket) throws IOException {
+        if (!Files.isDirectory(bucket)) {
+            return new HashSet<>();
+        }
+        try (Stream<Path> files = Files.list(bucket)) {
+            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
+        }
     }
 
     private static String sha256(byte[] content) throws Exception {

@@ -1,12 +1,15 @@
 package fr.civis.it;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +67,25 @@ final class VaultApi {
 
     HttpResponse<InputStream> stream(String path) throws Exception {
         return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * A body read to its end, and how that end came: {@code failure} is null when the transfer completed, the
+     * exception the client saw when the connection ended first.
+     */
+    record Transfer(byte[] received, IOException failure, Duration took) {
+    }
+
+    static Transfer readToTheEnd(HttpResponse<InputStream> response) {
+        Instant begin = Instant.now();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        IOException failure = null;
+        try (InputStream body = response.body()) {
+            body.transferTo(received);
+        } catch (IOException cut) {
+            failure = cut;
+        }
+        return new Transfer(received.toByteArray(), failure, Duration.between(begin, Instant.now()));
     }
 
     HttpResponse<byte[]> getBytes(String path) throws Exception {

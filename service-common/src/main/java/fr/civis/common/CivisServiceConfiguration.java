@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 import fr.civis.common.me.MeController;
+import fr.civis.common.problem.CutResponses;
 import fr.civis.common.problem.ProblemExceptionHandler;
 import fr.civis.common.security.CivisSecurityProperties;
 import fr.civis.common.security.ResourceServerSecurity;
@@ -23,7 +24,8 @@ import fr.civis.common.security.StepUpConfiguration;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CivisSecurityProperties.class)
-@Import({ResourceServerSecurity.class, StepUpConfiguration.class, ProblemExceptionHandler.class, MeController.class})
+@Import({ResourceServerSecurity.class, StepUpConfiguration.class, ProblemExceptionHandler.class, MeController.class,
+        CutResponses.class})
 public class CivisServiceConfiguration {
 
     @Bean

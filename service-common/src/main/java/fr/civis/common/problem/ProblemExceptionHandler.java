@@ -1,6 +1,7 @@
 package fr.civis.common.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,16 @@ public class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception ex, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        HttpServletRequest servletRequest = ((ServletWebRequest) request).getRequest();
+        ServletWebRequest servlet = (ServletWebRequest) request;
+        HttpServletRequest servletRequest = servlet.getRequest();
+        HttpServletResponse servletResponse = servlet.getResponse();
+        if (servletResponse != null && servletResponse.isCommitted()) {
+            // The body had begun: no problem+json can follow it, but the reader must not take it for whole.
+            log.warn("Response cut after its first bytes ({} {}): {}", servletRequest.getMethod(),
+                    servletRequest.getRequestURI(), codeFor(ex, status));
+            CutResponses.cut(servletRequest);
+            return null;
+        }
         Object[] values = ex instanceof ProblemException problem ? problem.values() : new Object[0];
         ProblemDetail problem = problems.create(status, codeFor(ex, status), values,
                 ProblemFactory.localeOf(servletRequest));

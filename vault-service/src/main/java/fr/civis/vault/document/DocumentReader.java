@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public class DocumentReader {
     private static final Logger log = LoggerFactory.getLogger(DocumentReader.class);
     static final String TITLE = "title";
     static final String FILENAME = "filename";
+    private static final int COPY_BUFFER = 64 * 1024;
 
     private final DocumentRepository documents;
     private final CitizenKeys citizenKeys;
@@ -139,24 +141,54 @@ public class DocumentReader {
     }
 
     private void copyVerified(DocumentRow row, DocumentKey key, OutputStream out) throws IOException {
-        MessageDigest sha256 = Digests.sha256();
-        try (InputStream sealed = store.get(row.objectName());
-                InputStream plaintext = key.openingStream(sealed, row.contentVersion())) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int read; (read = plaintext.read(buffer)) != -1; ) {
-                sha256.update(buffer, 0, read);
-                out.write(buffer, 0, read);
+        try (InputStream sealed = store.get(row.objectName())) {
+            InputStream plaintext;
+            try {
+                plaintext = key.openingStream(sealed, row.contentVersion());
+            } catch (SealBrokenException broken) {
+                throw corrupted(row, broken);
             }
-        } catch (IOException broken) {
-            throw corrupted(row, broken);
-        }
-        if (!MessageDigest.isEqual(sha256.digest(), row.sha256())) {
-            throw corrupted(row, null);
+            copyVerified(plaintext, row.sha256(), out, broken -> corrupted(row, broken));
         }
     }
 
+    /**
+     * Copies {@code plaintext} to {@code out} while hashing it, and holds its last read back until the digest is
+     * known: a body whose digest is not {@code expected} never reaches its reader whole, even one streamed since its
+     * first bytes. A read that fails (a segment that does not open) is the document's fault, hence {@code broken}; a
+     * write that fails is the reader's (gone), and leaves as it came.
+     */
+    static void copyVerified(InputStream plaintext, byte[] expected, OutputStream out,
+            Function<Exception, ProblemException> broken) throws IOException {
+        MessageDigest sha256 = Digests.sha256();
+        byte[] held = new byte[COPY_BUFFER];
+        byte[] next = new byte[COPY_BUFFER];
+        int heldLength = 0;
+        while (true) {
+            int read;
+            try {
+                read = plaintext.read(next);
+            } catch (IOException unreadable) {
+                throw broken.apply(unreadable);
+            }
+            if (read == -1) {
+                break;
+            }
+            sha256.update(next, 0, read);
+            out.write(held, 0, heldLength);
+            byte[] written = held;
+            held = next;
+            next = written;
+            heldLength = read;
+        }
+        if (!MessageDigest.isEqual(sha256.digest(), expected)) {
+            throw broken.apply(null);
+        }
+        out.write(held, 0, heldLength);
+    }
+
     static ProblemException corrupted(DocumentRow row, Exception cause) {
-        log.error("Document {} failed its integrity check and was not served", row.id());
+        log.error("Document {} failed its integrity check and was not served whole", row.id());
         return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "document-corrupted", cause);
     }
 

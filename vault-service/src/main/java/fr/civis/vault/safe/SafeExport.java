@@ -48,44 +48,47 @@ class SafeExport {
 
     void write(Owner owner, Optional<CitizenConsents.History> consents, OutputStream out) throws IOException {
         List<Map<String, Object>> files = new ArrayList<>();
-        try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
-            int index = 0;
-            for (int page = 0; ; page++) {
-                DocumentPage batch = documents.list(owner, Optional.empty(), page, PAGE);
-                for (Document document : batch.items()) {
-                    index++;
-                    String base = "documents/%03d-%s".formatted(index, document.filename());
-                    files.add(entry(zip, base, out2 -> documents.content(owner, document.id()).body().writeTo(out2)));
-                    files.add(entry(zip, base + ".json", out2 -> out2.write(json.writeValueAsBytes(document))));
-                }
-                if (page + 1 >= batch.totalPages()) {
-                    break;
-                }
+        // Closed only once whole: closing it on a failure would end the archive well formed, a document cut short and
+        // the rest missing, and the citizen would take it for their whole safe. Unclosed, its deflater is freed by
+        // its cleaner, and the response is cut (CutResponses) so the download fails for all to see.
+        ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
+        int index = 0;
+        for (int page = 0; ; page++) {
+            DocumentPage batch = documents.list(owner, Optional.empty(), page, PAGE);
+            for (Document document : batch.items()) {
+                index++;
+                String base = "documents/%03d-%s".formatted(index, document.filename());
+                files.add(entry(zip, base, out2 -> documents.content(owner, document.id()).body().writeTo(out2)));
+                files.add(entry(zip, base + ".json", out2 -> out2.write(json.writeValueAsBytes(document))));
             }
-            if (consents.isPresent()) {
-                CitizenConsents.History history = consents.get();
-                files.add(entry(zip, "consentements/consentements.json", out2 -> out2.write(
-                        json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history.consents()))));
-                for (Map.Entry<String, String> receipt : history.receipts().entrySet()) {
-                    files.add(entry(zip, "consentements/recus/" + receipt.getKey() + ".jws",
-                            out2 -> out2.write(receipt.getValue().getBytes(StandardCharsets.US_ASCII))));
-                }
-                files.add(entry(zip, "consentements/acces.json", out2 -> out2.write(
-                        json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history.accesses()))));
-            } else {
-                files.add(entry(zip, "consentements/INDISPONIBLE.txt",
-                        out2 -> out2.write(CONSENTS_UNAVAILABLE.getBytes(StandardCharsets.UTF_8))));
+            if (page + 1 >= batch.totalPages()) {
+                break;
             }
-            Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("format", "civis-export/1");
-            manifest.put("exportedAt", clock.instant().toString());
-            manifest.put("subject", owner.subject());
-            manifest.put("documentCount", index);
-            manifest.put("consents", consents.isPresent() ? "included" : "unavailable");
-            manifest.put("files", files);
-            entry(zip, "manifest.json", out2 -> out2.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
-            entry(zip, "LISEZ-MOI.txt", out2 -> out2.write(README.getBytes(StandardCharsets.UTF_8)));
         }
+        if (consents.isPresent()) {
+            CitizenConsents.History history = consents.get();
+            files.add(entry(zip, "consentements/consentements.json", out2 -> out2.write(
+                    json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history.consents()))));
+            for (Map.Entry<String, String> receipt : history.receipts().entrySet()) {
+                files.add(entry(zip, "consentements/recus/" + receipt.getKey() + ".jws",
+                        out2 -> out2.write(receipt.getValue().getBytes(StandardCharsets.US_ASCII))));
+            }
+            files.add(entry(zip, "consentements/acces.json", out2 -> out2.write(
+                    json.writerWithDefaultPrettyPrinter().writeValueAsBytes(history.accesses()))));
+        } else {
+            files.add(entry(zip, "consentements/INDISPONIBLE.txt",
+                    out2 -> out2.write(CONSENTS_UNAVAILABLE.getBytes(StandardCharsets.UTF_8))));
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", "civis-export/1");
+        manifest.put("exportedAt", clock.instant().toString());
+        manifest.put("subject", owner.subject());
+        manifest.put("documentCount", index);
+        manifest.put("consents", consents.isPresent() ? "included" : "unavailable");
+        manifest.put("files", files);
+        entry(zip, "manifest.json", out2 -> out2.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
+        entry(zip, "LISEZ-MOI.txt", out2 -> out2.write(README.getBytes(StandardCharsets.UTF_8)));
+        zip.close();
     }
 
     private static final String README = """
