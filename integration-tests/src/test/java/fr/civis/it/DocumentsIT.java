@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,8 +17,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,19 +47,6 @@ class DocumentsIT {
         return new VaultApi(platform.settings().portalUrl(), citizens.token(username));
     }
 
-    private Path bucket() {
-        return platform.settings().dataDir().resolve("s3/civis-vault");
-    }
-
-    private Set<Path> storedObjects() throws Exception {
-        if (!Files.isDirectory(bucket())) {
-            return Set.of();
-        }
-        try (Stream<Path> files = Files.list(bucket())) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
-        }
-    }
-
     private static void assertProblem(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -77,7 +61,7 @@ class DocumentsIT {
         VaultApi camille = as("doc.roundtrip");
         for (int size : new int[] {MIB, 20 * MIB}) {
             byte[] content = VaultApi.pdf(size);
-            Set<Path> before = storedObjects();
+            Set<Path> before = StoredObjects.of(platform);
             HttpResponse<String> created = camille.upload(content, "facture-edf.pdf");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             JsonNode document = VaultApi.json(created);
@@ -98,7 +82,7 @@ class DocumentsIT {
             assertThat(download.headers().firstValue("Content-Disposition").orElseThrow())
                     .startsWith("attachment").contains("facture-edf.pdf");
 
-            Set<Path> added = storedObjects();
+            Set<Path> added = StoredObjects.of(platform);
             added.removeAll(before);
             assertThat(added).hasSize(1);
             Path object = added.iterator().next();
@@ -112,20 +96,20 @@ class DocumentsIT {
     @Test
     void aDocumentOverTheLimitIsRefusedWith413AndLeavesNothing() throws Exception {
         VaultApi camille = as("doc.toolarge");
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         HttpResponse<String> refused = camille.upload(VaultApi.pdf(20 * MIB + 1), "gros.pdf");
         assertProblem(refused, 413, "document-too-large");
         assertThat(VaultApi.json(refused).get("detail").asString()).contains("20 Mo");
-        assertThat(storedObjects()).isEqualTo(before);
+        assertThat(StoredObjects.of(platform)).isEqualTo(before);
         assertThat(VaultApi.json(camille.get("/api/v1/documents")).get("totalItems").asLong()).isZero();
     }
 
     @Test
     void anEmptyFileIsRefusedWith400AndSaysSo() throws Exception {
         VaultApi camille = as("doc.empty");
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         assertProblem(camille.upload(new byte[0], "vide.pdf"), 400, "document-empty");
-        assertThat(storedObjects()).isEqualTo(before);
+        assertThat(StoredObjects.of(platform)).isEqualTo(before);
         assertThat(VaultApi.json(camille.get("/api/v1/documents")).get("totalItems").asLong()).isZero();
     }
 
@@ -148,7 +132,7 @@ class DocumentsIT {
     @Test
     void theEicarTestFileIsRefusedAndLeavesNoObjectAndNoRow() throws Exception {
         VaultApi camille = as("doc.eicar");
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         assertProblem(camille.upload(EICAR, "attestation.pdf"), 422, "document-infected");
 
         // Hidden inside an otherwise acceptable PDF, too.
@@ -156,7 +140,7 @@ class DocumentsIT {
         System.arraycopy(EICAR, 0, pdf, 20_000, EICAR.length);
         assertProblem(camille.upload(pdf, "quittance.pdf"), 422, "document-infected");
 
-        assertThat(storedObjects()).isEqualTo(before);
+        assertThat(StoredObjects.of(platform)).isEqualTo(before);
         assertThat(VaultApi.json(camille.get("/api/v1/documents")).get("totalItems").asLong()).isZero();
     }
 
@@ -174,12 +158,12 @@ class DocumentsIT {
         VaultApi camille = as("doc.quota");
         // The test platform gives each citizen 30 MB.
         assertThat(camille.upload(VaultApi.pdf(20 * MIB), "a.pdf").statusCode()).isEqualTo(201);
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         HttpResponse<String> refused = camille.upload(VaultApi.pdf(11 * MIB), "b.pdf");
         assertProblem(refused, 409, "quota-exceeded");
         // The limits in force, not the defaults: 30 MB here.
         assertThat(VaultApi.json(refused).get("detail").asString()).contains("30 Mo").contains("n'avez");
-        assertThat(storedObjects()).isEqualTo(before);
+        assertThat(StoredObjects.of(platform)).isEqualTo(before);
     }
 
     @Test
@@ -218,16 +202,10 @@ class DocumentsIT {
     @Test
     void aFlippedByteInTheStoreIsDetectedAndNoPlaintextIsServed() throws Exception {
         VaultApi camille = as("doc.tampered");
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         byte[] content = VaultApi.pdf(200_000);
         String id = VaultApi.json(camille.upload(content, "avis.pdf")).get("id").asString();
-        Set<Path> added = storedObjects();
-        added.removeAll(before);
-        Path object = added.iterator().next();
-
-        byte[] sealed = Files.readAllBytes(object);
-        sealed[sealed.length / 2] ^= 0x01;
-        Files.write(object, sealed, StandardOpenOption.TRUNCATE_EXISTING);
+        StoredObjects.flipAByte(StoredObjects.addedSince(platform, before), 1, 2);
 
         HttpResponse<byte[]> download = camille.download(id);
         assertThat(download.statusCode()).isEqualTo(500);
@@ -242,15 +220,10 @@ class DocumentsIT {
         // Above civis.documents.verify-before-sending (4 MB), a document is checked as it streams: the first bytes have
         // left when the flipped one is met, and the connection is closed there, short of the Content-Length.
         VaultApi camille = as("doc.tampered.large");
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         byte[] content = VaultApi.pdf(6 * MIB);
         String id = VaultApi.json(camille.upload(content, "releve.pdf")).get("id").asString();
-        Set<Path> added = storedObjects();
-        added.removeAll(before);
-        Path object = added.iterator().next();
-        byte[] sealed = Files.readAllBytes(object);
-        sealed[sealed.length * 3 / 4] ^= 0x01;
-        Files.write(object, sealed, StandardOpenOption.TRUNCATE_EXISTING);
+        StoredObjects.flipAByte(StoredObjects.addedSince(platform, before), 3, 4);
 
         assertCutShort(camille, id, content);
     }
@@ -294,7 +267,7 @@ class DocumentsIT {
     @Test
     void renameRetypeExpireThenDelete() throws Exception {
         VaultApi camille = as("doc.lifecycle");
-        Set<Path> before = storedObjects();
+        Set<Path> before = StoredObjects.of(platform);
         String id = VaultApi.json(camille.upload(VaultApi.pdf(10_000), "cni.pdf")).get("id").asString();
 
         JsonNode updated = VaultApi.json(camille.patch(id,
@@ -313,6 +286,6 @@ class DocumentsIT {
 
         assertThat(camille.delete(id).statusCode()).isEqualTo(204);
         assertProblem(camille.get("/api/v1/documents/" + id), 404, "document-not-found");
-        assertThat(storedObjects()).isEqualTo(before);
+        assertThat(StoredObjects.of(platform)).isEqualTo(before);
     }
 }

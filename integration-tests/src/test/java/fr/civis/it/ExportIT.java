@@ -6,20 +6,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -104,17 +99,11 @@ class ExportIT {
             throws Exception {
         Citizens citizens = new Citizens(platform);
         VaultApi camille = new VaultApi(platform.settings().portalUrl(), citizens.eidas2Token("export.cut"));
-        Path bucket = platform.settings().dataDir().resolve("s3/civis-vault");
         for (String filename : List.of("acte.pdf", "releve.pdf")) {
-            Set<Path> before = objects(bucket);
+            Set<Path> before = StoredObjects.of(platform);
             assertThat(camille.upload(VaultApi.pdf(6 * 1024 * 1024), filename).statusCode()).isEqualTo(201);
             if (filename.equals("releve.pdf")) {
-                Set<Path> added = objects(bucket);
-                added.removeAll(before);
-                Path object = added.iterator().next();
-                byte[] sealed = Files.readAllBytes(object);
-                sealed[sealed.length * 3 / 4] ^= 0x01;
-                Files.write(object, sealed, StandardOpenOption.TRUNCATE_EXISTING);
+                StoredObjects.flipAByte(StoredObjects.addedSince(platform, before), 3, 4);
             }
         }
 
@@ -135,15 +124,6 @@ class ExportIT {
             // What a ZIP tool says of a cut archive.
         }
         assertThat(names).doesNotContain("manifest.json", "LISEZ-MOI.txt");
-    }
-
-    private static Set<Path> objects(Path bucket) throws IOException {
-        if (!Files.isDirectory(bucket)) {
-            return new HashSet<>();
-        }
-        try (Stream<Path> files = Files.list(bucket)) {
-            return files.filter(Files::isRegularFile).collect(Collectors.toSet());
-        }
     }
 
     private static String sha256(byte[] content) throws Exception {

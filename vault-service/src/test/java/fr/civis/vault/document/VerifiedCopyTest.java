@@ -9,7 +9,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
@@ -20,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpStatus;
 
 import fr.civis.common.problem.ProblemException;
+import fr.civis.vault.crypto.Digests;
 
 /**
  * {@link DocumentReader#copyVerified}: what its reader receives when the plaintext matches its digest, when it does
@@ -106,11 +106,7 @@ class VerifiedCopyTest {
     }
 
     private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256().digest(bytes);
     }
 
     /** Gives out at most 10,000 bytes per read, as a stream of segments does, never a buffer's worth at once. */
